@@ -1,0 +1,25 @@
+"""dechaff: web pages (or already-extracted text) in, clean articles out.
+
+The public API is re-exported here; implementation lives in one module per pipeline stage
+(decode → parse → metadata → blocks → classify → assemble → render).
+"""
+
+from __future__ import annotations
+
+from dechaff.api import extract
+from dechaff.article import Article, Comment, Metadata, Related
+from dechaff.errors import DechaffError, FetchError, InputError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Comment",
+    "DechaffError",
+    "FetchError",
+    "InputError",
+    "Metadata",
+    "Related",
+    "__version__",
+    "extract",
+]
