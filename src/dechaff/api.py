@@ -1,16 +1,37 @@
-"""The public entry point: ``extract(page) -> Article``, stage by stage."""
+"""The public entry point: ``extract(page) -> Article``, stage by stage.
+
+decode → parse → metadata → blocks → classify → assemble → render. ``extract`` is a pure
+function: no global mutable state (the block model is loaded once and only read).
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from dechaff.article import Article
+from dechaff.assemble import assemble
+from dechaff.blocks import cut_blocks
+from dechaff.classify import THRESHOLDS, default_model
 from dechaff.decode import DEFAULT_MAX_BYTES, decode
 from dechaff.errors import InputError
+from dechaff.features import page_features
 from dechaff.metadata import extract_metadata
+from dechaff.parse import parse
+from dechaff.render import render_html, render_markdown, render_text
 
 Favor = Literal["precision", "balanced", "recall"]
 FAVORS: tuple[Favor, ...] = ("precision", "balanced", "recall")
+
+
+def _as_html(page: str | bytes, max_bytes: int, http_charset: str | None) -> tuple[str, bool]:
+    if isinstance(page, (bytes, bytearray, memoryview)):
+        decoded = decode(bytes(page), http_charset=http_charset, max_bytes=max_bytes)
+        return decoded.text, decoded.truncated
+    if isinstance(page, str):
+        if len(page) > max_bytes:
+            return page[:max_bytes], True
+        return page, False
+    raise InputError(f"page must be str or bytes, not {type(page).__name__}")
 
 
 def extract(
@@ -25,21 +46,41 @@ def extract(
     max_bytes: int = DEFAULT_MAX_BYTES,
     http_charset: str | None = None,
 ) -> Article:
-    """Extract the article from a web page (interim implementation while the pipeline lands)."""
-    from selectolax.lexbor import LexborHTMLParser
+    """Extract the article from a web page.
 
+    ``page`` is raw bytes (decoded from BOM, ``http_charset``, ``<meta>`` or detection) or an
+    already-decoded ``str``. Pages longer than ``max_bytes`` are cut there and the result is
+    flagged ``truncated``. Never raises on odd markup; raises ``InputError`` for a wrong type
+    or an unknown ``favor``.
+    """
     if favor not in FAVORS:
         raise InputError(f"favor must be one of {', '.join(FAVORS)}, not {favor!r}")
-    if isinstance(page, (bytes, bytearray, memoryview)):
-        decoded = decode(bytes(page), http_charset=http_charset, max_bytes=max_bytes)
-        html, truncated = decoded.text, decoded.truncated
-    elif isinstance(page, str):
-        truncated = len(page) > max_bytes
-        html = page[:max_bytes]
-    else:
-        raise InputError(f"page must be str or bytes, not {type(page).__name__}")
-    tree = LexborHTMLParser(html)
+    html, truncated = _as_html(page, max_bytes, http_charset)
+    tree = parse(html)
     meta = extract_metadata(tree, url)
-    body = tree.body
-    text = "\n".join(p.text(strip=True) for p in body.css("p")) if body else ""
-    return Article(text=text, title=meta.title, url=meta.url, truncated=truncated)
+    blocks = cut_blocks(tree, include_links=include_links)
+    model = default_model()
+    features = page_features(blocks, meta.title, model.token_weights, model.near_weights)
+    probs = model.probabilities(features).tolist()
+    parts = assemble(blocks, probs, meta, THRESHOLDS[favor], include_tables=include_tables)
+    body = parts.body
+    if include_comments and parts.comment_blocks:
+        body = sorted([*body, *parts.comment_blocks], key=lambda b: b.index)
+    return Article(
+        text=render_text(blocks, body),
+        markdown=render_markdown(blocks, body, meta.title),
+        html=render_html(blocks, body, meta.title),
+        title=meta.title,
+        authors=meta.authors,
+        date=meta.date,
+        site_name=meta.site_name,
+        description=meta.description,
+        language=meta.language,
+        url=meta.url,
+        image=meta.image,
+        tags=meta.tags,
+        captions=tuple(parts.captions),
+        related=tuple(parts.related),
+        comments=tuple(parts.comments),
+        truncated=truncated or blocks.truncated,
+    )
