@@ -162,7 +162,9 @@ def score(
 ) -> tuple[int, int]:
     """(correct, n) for one field over the rows with gold for it."""
     judged = [row for row in rows if has_gold(row, field)]
-    correct = sum(is_correct(field, predictions[row["id"]].get(field), row[field]) for row in judged)
+    correct = sum(
+        is_correct(field, predictions[row["id"]].get(field), row[field]) for row in judged
+    )
     return correct, len(judged)
 
 
@@ -197,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--no-trafilatura", action="store_true")
     parser.add_argument("--failures", choices=FIELDS, help="list dechaff's misses for a field")
-    parser.add_argument("--versus", action="store_true", help="with --failures: only pages trafilatura gets right")
+    parser.add_argument(
+        "--versus", action="store_true", help="with --failures: only where trafilatura is right"
+    )
     args = parser.parse_args(argv)
 
     rows = load_rows(args.data, args.limit)

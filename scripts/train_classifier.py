@@ -23,7 +23,13 @@ import numpy as np
 
 from dechaff.blocks import cut_blocks
 from dechaff.decode import decode
-from dechaff.features import FEATURE_NAMES, class_tokens, page_features
+from dechaff.features import (
+    CONTEXT_NAMES,
+    FEATURE_NAMES,
+    class_tokens,
+    context_features,
+    page_features,
+)
 from dechaff.metadata import extract_metadata
 from dechaff.parse import parse
 
@@ -155,24 +161,23 @@ def stack(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return X, y, w * len(rows)
 
 
-def fit_mlp(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:
-    from sklearn.neural_network import MLPClassifier
+GBM_PARAMS = {
+    "n_estimators": 120, "num_leaves": 24, "max_depth": 6, "learning_rate": 0.08,
+    "min_child_samples": 40, "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8,
+    "reg_lambda": 1.0, "verbose": -1, "random_state": 0,
+}
 
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0) + 1e-6
-    # MLPClassifier has no sample weights: resample blocks in proportion to their weight.
-    rng = np.random.default_rng(0)
-    p = w / w.sum()
-    idx = rng.choice(len(y), size=min(len(y) * 2, 400_000), p=p)
-    clf = MLPClassifier(hidden_layer_sizes=(64, 32), alpha=1e-3, max_iter=60,
-                        early_stopping=True, random_state=0)
-    clf.fit((X[idx] - mean) / scale, y[idx])
-    return clf, mean, scale
+
+def fit_gbm(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:
+    import lightgbm as lgb
+
+    clf = lgb.LGBMClassifier(**GBM_PARAMS)
+    clf.fit(X, y, sample_weight=w)
+    return clf
 
 
 def predict(model: Any, X: np.ndarray) -> np.ndarray:
-    clf, mean, scale = model
-    return clf.predict_proba((X - mean) / scale)[:, 1]
+    return model.predict_proba(X)[:, 1]
 
 
 def shingle_f1(pred: str, gold: str) -> tuple[float | None, float | None]:
@@ -215,48 +220,81 @@ def fit_and_export(rows: list[dict[str, Any]], path: Path, folds: int) -> None:
     from sklearn.model_selection import GroupKFold
 
     groups = [r["domain"] for r in rows]
-    gkf = GroupKFold(n_splits=folds)
-    oof: list[np.ndarray | None] = [None] * len(rows)
-    for k, (tr, te) in enumerate(gkf.split(rows, groups=groups)):
+    splits = list(GroupKFold(n_splits=folds).split(rows, groups=groups))
+    # Token weights out of fold, so the trees do not learn to trust memorised class names.
+    for tr, te in splits:
         train = [rows[i] for i in tr]
-        test = [rows[i] for i in te]
-        tw = fit_tokens(train, "tokens", TOKEN_C)
-        nw = fit_tokens(train, "near", TOKEN_C)
-        features_for(test, tw, nw)
-        # inner OOF token scores for the training rows would be cleaner; in-sample is close enough
-        features_for(train, tw, nw)
-        model = fit_mlp(*stack(train))
+        tw, nw = fit_tokens(train, "tokens", TOKEN_C), fit_tokens(train, "near", TOKEN_C)
+        features_for([rows[i] for i in te], tw, nw)
+    # Stage 1 out of fold, then context features from its P(main).
+    p1: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    for tr, te in splits:
+        model = fit_gbm(*stack([rows[i] for i in tr]))
         for i in te:
-            oof[i] = predict(model, rows[i]["X"])
-        print(f"fold {k}: {evaluate(test, [oof[i] for i in te], 0.5)}", file=sys.stderr)
+            p1[i] = predict(model, rows[i]["X"])
+    print(f"stage1 OOF: {evaluate(rows, p1, 0.5)}", file=sys.stderr)
+    for r, p in zip(rows, p1, strict=True):
+        r["X1"] = r["X"]
+        r["X"] = np.hstack([r["X1"], context_features(r["page"], p)])
+    p2: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    for tr, te in splits:
+        model = fit_gbm(*stack([rows[i] for i in tr]))
+        for i in te:
+            p2[i] = predict(model, rows[i]["X"])
     for t in (0.3, 0.4, 0.5, 0.6):
-        print(f"OOF t={t}: {evaluate(rows, oof, t)}", file=sys.stderr)
-    tw = fit_tokens(rows, "tokens", TOKEN_C)
-    nw = fit_tokens(rows, "near", TOKEN_C)
-    features_for(rows, tw, nw)
-    model = fit_mlp(*stack(rows))
-    export(model, tw, nw, path)
+        print(f"stage2 OOF t={t}: {evaluate(rows, p2, t)}", file=sys.stderr)
+    final2 = fit_gbm(*stack(rows))
+    for r in rows:
+        r["X"] = r["X1"]
+    final1 = fit_gbm(*stack(rows))
+    tw, nw = fit_tokens(rows, "tokens", TOKEN_C), fit_tokens(rows, "near", TOKEN_C)
+    export(final1, final2, tw, nw, path)
 
 
-def export(model: Any, tw: dict[str, float], nw: dict[str, float], path: Path) -> None:
-    clf, mean, scale = model
+def _trees(model: Any) -> dict[str, Any]:
+    """Flatten the trees into arrays (leaves loop to themselves) for numpy evaluation."""
+    dump = model.booster_.dump_model()
+    feat: list[int] = []
+    thr: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    value: list[float] = []
+    roots: list[int] = []
+
+    def add(node: dict[str, Any]) -> int:
+        i = len(feat)
+        feat.append(0)
+        thr.append(1e300)
+        left.append(i)
+        right.append(i)
+        value.append(0.0)
+        if "split_feature" not in node:
+            value[i] = float(node.get("leaf_value", 0.0))
+            return i
+        assert node["decision_type"] == "<="
+        feat[i] = int(node["split_feature"])
+        thr[i] = float(node["threshold"])
+        left[i] = add(node["left_child"])
+        right[i] = add(node["right_child"])
+        return i
+
+    for tree in dump["tree_info"]:
+        roots.append(add(tree["tree_structure"]))
+    return {"depth": GBM_PARAMS["max_depth"], "roots": roots, "feature": feat, "threshold": thr,
+            "left": left, "right": right, "value": value}
+
+
+def export(m1: Any, m2: Any, tw: dict[str, float], nw: dict[str, float], path: Path) -> None:
     data = {
-        "format": "dechaff-blocks-mlp/1",
+        "format": "dechaff-blocks-gbm/2",
         "trained_on": "wcxb-dev (CC-BY-4.0, Murrough Foley); see NOTICE",
         "features": list(FEATURE_NAMES),
-        "mean": [round(float(v), 6) for v in mean],
-        "scale": [round(float(v), 6) for v in scale],
-        "layers": [
-            {"W": [[round(float(v), 6) for v in row] for row in W], "b": [round(float(v), 6) for v in b]}
-            for W, b in zip(clf.coefs_, clf.intercepts_)
-        ],
+        "context_features": list(CONTEXT_NAMES),
+        "stage1": _trees(m1),
+        "stage2": _trees(m2),
         "token_weights": {k: round(v, 5) for k, v in sorted(tw.items())},
         "near_weights": {k: round(v, 5) for k, v in sorted(nw.items())},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, separators=(",", ":")))
     print(f"wrote {path} ({path.stat().st_size // 1024} KB)", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -257,13 +257,24 @@ def test_ascii_under_legacy_label_keeps_label() -> None:
     assert decode(html.encode()) == Decoded(html, "cp1251", False)
 
 
-def test_stray_bad_bytes_in_utf8_page_are_replaced() -> None:
+def test_stray_bad_bytes_in_utf8_page_are_read_as_windows_1252() -> None:
     html = page(paragraphs(RUSSIAN, 5), head='<meta charset="utf-8">')
     data = html.encode() + b"<p>\xff broken</p>"
     result = decode(data)
     assert result.encoding == "utf-8"
     assert RUSSIAN in result.text
-    assert "\ufffd broken" in result.text
+    assert "\u00ff broken" in result.text
+
+
+@pytest.mark.parametrize("head", ["", '<meta charset="utf-8">'])
+def test_utf8_page_with_windows_1252_islands(head: str) -> None:
+    """Pages glued from UTF-8 and windows-1252 parts: both parts come out right."""
+    utf8_part = page(paragraphs("It’s a “quoted” café – naïve.", 3), head=head).encode()
+    legacy_part = "<p>Caf\u00e9 \u2122 \u00a32.99</p>".encode("cp1252")
+    result = decode(utf8_part + legacy_part)
+    assert result.encoding == "utf-8"
+    assert "It’s a “quoted” café – naïve." in result.text
+    assert result.text.endswith("<p>Café ™ £2.99</p>")
 
 
 def test_iso2022jp_without_declaration() -> None:

@@ -99,7 +99,7 @@ class QuietServer(ThreadingHTTPServer):
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     server = QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -14,7 +14,6 @@ from dechaff.blocks import cut_blocks
 from dechaff.classify import THRESHOLDS, default_model
 from dechaff.decode import DEFAULT_MAX_BYTES, decode
 from dechaff.errors import InputError
-from dechaff.features import page_features
 from dechaff.metadata import extract_metadata
 from dechaff.parse import parse
 from dechaff.render import render_html, render_markdown, render_text
@@ -60,8 +59,7 @@ def extract(
     meta = extract_metadata(tree, url)
     blocks = cut_blocks(tree, include_links=include_links)
     model = default_model()
-    features = page_features(blocks, meta.title, model.token_weights, model.near_weights)
-    probs = model.probabilities(features).tolist()
+    probs = model.classify(blocks, meta.title).tolist()
     parts = assemble(blocks, probs, meta, THRESHOLDS[favor], include_tables=include_tables)
     body = parts.body
     if include_comments and parts.comment_blocks:

@@ -11,6 +11,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from dechaff.dates import MONTHS
+
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal word list."""
+    return frozenset(text.split())
+
+
 MAX_NAME_WORDS = 6
 """'María del Carmen García López' has five words; longer pieces are sentences, not names."""
 
@@ -27,59 +35,82 @@ CREDENTIAL_MAX_CHARS = 5
 """All-caps pieces this short after a name are degrees or posts (MD, PhD, RD, FAND)."""
 
 PREFIXES = (
-    "written by", "posted by", "post by", "submitted by", "started by", "asked by", "reported by", "reporting by", "published by", "story by",
+    "written by", "posted by", "post by", "submitted by", "started by", "asked by",
+    "reported by", "reporting by", "published by", "story by",
     "words by", "text by", "article by", "by", "from", "von", "vom", "par", "por", "door",
     "di", "af", "av", "przez", "autor", "autore", "auteur", "author", "authors",
     "text", "texto", "tekst", "redacción", "written", "posted",
 )
-"""Words that introduce a byline in the languages dechaff meets most (stripped at the start)."""
+"""Words that introduce a byline in the languages dechaff meets most (stripped at the start;
+any 'X by' / 'X Y by' is too: 'Analysis by', 'Photos by')."""
 
 CONNECTORS = ("and", "AND", "und", "et", "y", "e", "en", "og", "och", "ja", "és")
 """'A and B' in several languages (lower case only, so initials never match); split only
 when both sides look like names."""
 
-ROLE_WORDS = frozenset(
+ROLE_WORDS = _words(
     """staff writer writers reporter reporters editor editors correspondent correspondents
     contributor contributors contributing columnist journalist photographer photographers
     senior chief managing associate assistant deputy executive digital news desk team
     editorial staffer freelance freelancer special guest host producer intern director
     manager marketing founder cofounder co-founder ceo cto cmo president head lead
     specialist consultant expert strategist analyst officer engineer developer designer
-    content
+    content reviewer reviewed fact checked checker medically
     redaktion redakteur redakteurin korrespondent korrespondentin rédaction rédacteur
-    redacción redactor redactora redazione giornalista redactie redacteur""".split()
+    redacción redactor redactora redazione giornalista redactie redacteur"""
 )
 """Job words: a piece made only of them is a role ('Senior Editor'), not a name."""
 
-PARTICLES = frozenset(
-    "van von der den de del della di da dos das du le la ten ter bin al el y zu af".split()
+PERSONAL_ROLES = _words(
+    "writer reporter correspondent editor columnist photographer producer journalist"
+)
+"""A piece ending in one of these is a job description ('AP Auto Writer'); collective
+bylines ('Podium Staff', 'News Desk', 'SFist Contributor') end otherwise and are kept."""
+
+PARTICLES = _words(
+    "van von der den de del della di da dos das du le la ten ter bin al el y zu af"
 )
 """Lower-case words that belong inside names ('Ludwig van Beethoven')."""
 
-JUNK_NAMES = frozenset(
+JUNK_NAMES = _words(
     """admin administrator anonymous unknown webmaster author none null nobody user
-    guest staff editor editors team""".split()
+    guest staff editor editors team"""
 )
 """Placeholders that CMSs put where a name should be."""
 
-CREDENTIALS = frozenset(
+CREDENTIALS = _words(
     """md phd ph.d rd rdn ms msc ma ba bsc mba mph rn np pa do dds dmd cpa cfa jd esq
-    ld cdn fand facs facp lcsw lpc psyd edd dnp cpt cscs""".split()
+    ld cdn fand facs facp lcsw lpc psyd edd dnp cpt cscs"""
 )
 """Degrees and certifications written after a name: never names themselves."""
+
+CALENDAR_WORDS = frozenset(MONTHS) | _words(
+    """mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday
+    saturday sunday today yesterday mo di mi do fr sa so lun mar mer jeu ven sam dim
+    montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi
+    jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado domingo"""
+)
+"""Day and month names: a 'name' that is one of them is a cut-off date."""
 
 _URLISH = re.compile(r"https?:|www\.|/", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _SPLIT = re.compile(r"\s*(?:[,;|/•·»]|&|\s[-–—]\s|\n)\s*")
+_GLUE = frozenset(c.casefold() for c in (*CONNECTORS, *PREFIXES))
+_TEMPLATE = re.compile(r"[{}<>%$:=\[\]]|\w\.\w+\.\w+\.\w")
 _HANDLE = re.compile(r"^[\w.\-]{3,}$")
 _PREFIX = re.compile(
-    r"^(?:(?:" + "|".join(re.escape(p) for p in PREFIXES) + r")\b[\s:.\-–—]*)+",
+    r"^(?:(?:(?:[^\W\d_]+\s+){0,2}by|" + "|".join(re.escape(p) for p in PREFIXES)
+    + r")\b[\s:.\-–—]*)+",
     re.IGNORECASE,
 )
 _CONNECTOR = re.compile(r"\s+(?:" + "|".join(re.escape(c) for c in CONNECTORS) + r")\s+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_HONORIFIC_DOT = re.compile(r"^\W+|[\s\W]+$")
+
+
+def strip_prefix(text: str) -> str:
+    """'By Jane Doe' -> 'Jane Doe' ('Written by', 'Von', 'Par', ... likewise)."""
+    return _PREFIX.sub("", text.strip())
 
 
 def name_key(name: str) -> str:
@@ -94,26 +125,24 @@ def _tidy(piece: str) -> str:
     return re.sub(r"[\s,;:|\-–—(\[]+$", "", piece)
 
 
-def _fix_case(name: str) -> str:
-    """'JANE DOE' -> 'Jane Doe', 'Jane_Doe' -> 'Jane Doe'; 'AP', 'AFP' stay as they are."""
-    if name.isupper() and len(name.split()) > 1:
-        return name.title()
-    parts = name.split("_")
-    if len(parts) > 1 and " " not in name and all(p[:1].isupper() for p in parts):
-        return " ".join(parts)
-    return name
-
-
 def is_plausible_name(name: str, *, strict: bool) -> bool:
-    """Whether ``name`` can be an author; ``strict`` (visible text) also wants a capital."""
+    """Whether ``name`` can be an author; ``strict`` (visible text) also wants it written
+    like a name: capitalised words, or a single user handle."""
     words = name.split()
     if not words or len(words) > MAX_NAME_WORDS or len(name) > MAX_NAME_CHARS:
         return False
     if not _HAS_LETTER.search(name) or _URLISH.search(name) or _EMAIL.search(name):
         return False
-    if name.startswith("@") or name_key(name) in JUNK_NAMES:
+    key = name_key(name)
+    if name.startswith("@") or key in JUNK_NAMES or key in _GLUE or _TEMPLATE.search(name):
+        return False
+    if len(words) == 1 and name.casefold().strip(".") in CALENDAR_WORDS:
         return False
     if all(w.casefold().strip(".") in ROLE_WORDS for w in words):
+        return False
+    if len(words) > 1 and words[-1].casefold().strip(".").split("-")[0] in PERSONAL_ROLES:
+        return False
+    if len(words) == 1 and "admin" in key:
         return False
     return not strict or _looks_written_as_name(words)
 
@@ -124,7 +153,7 @@ def _looks_written_as_name(words: list[str]) -> bool:
         return False
     if len(words) == 1:
         return bool(_HANDLE.match(words[0])) or not words[0].islower()
-    return all(not w.islower() or w in PARTICLES for w in words)
+    return all(not w.islower() or w in PARTICLES for w in words[words[0] == "the" :])
 
 
 def _is_credential(piece: str, after_name: bool) -> bool:
@@ -138,7 +167,7 @@ def _is_credential(piece: str, after_name: bool) -> bool:
     )
 
 
-def _split_connectors(piece: str, strict: bool) -> list[str]:
+def _split_connectors(piece: str) -> list[str]:
     """'Jane Doe and John Roe' -> both, when each side is a plausible name."""
     parts = _CONNECTOR.split(piece)
     if len(parts) > 1 and all(is_plausible_name(p, strict=True) for p in parts):
@@ -151,8 +180,8 @@ def split_names(raw: str, *, strict: bool = False, split: bool = True) -> list[s
 
     ``split`` (default) separates lists ('A, B & C'); turn it off for sources that hold
     exactly one name per value (e.g. ``citation_author``, which writes 'Doe, Jane').
-    ``strict`` is for visible byline text: names there must not hold digits and must
-    have a capital letter.
+    ``strict`` is for visible byline text: names there must be written like names
+    (capitalised words, lower-case particles allowed) or be a single user handle.
     """
     if not raw or len(raw) > MAX_RAW_CHARS:
         return []
@@ -161,18 +190,20 @@ def split_names(raw: str, *, strict: bool = False, split: bool = True) -> list[s
     pieces = _SPLIT.split(text) if split else [_flip_comma_name(text)]
     names: list[str] = []
     for piece in pieces:
+        if piece.strip().startswith("@"):
+            continue
         piece = _tidy(_PREFIX.sub("", _tidy(piece)))
         if not piece or _is_credential(piece, after_name=bool(names)):
             continue
-        for part in _split_connectors(piece, strict) if split else [piece]:
-            part = _fix_case(_tidy(part))
+        for part in _split_connectors(piece) if split else [piece]:
+            part = _tidy(part)
             if is_plausible_name(part, strict=strict):
                 names.append(part)
     return names
 
 
 def _flip_comma_name(text: str) -> str:
-    """'Doe, Jane' -> 'Jane Doe' (one comma, a word or two on each side)."""
+    """'Doe, Jane' -> 'Jane Doe' (one comma: a surname, then one to three given names)."""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) == 2 and len(parts[0].split()) == 1 and 1 <= len(parts[1].split()) <= 3:
         return f"{parts[1]} {parts[0]}"

@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO, cast
@@ -167,7 +168,23 @@ def _extract_command(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     out_dir: Path | None = args.output_dir
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
         parser.error(f"-o/--output-dir: {out_dir} exists and is not a directory")
-    options = Options(
+    options = _options(args)
+    sources = expand(args.inputs)
+    tasks = [_task(source, options) for source in sources]
+    sink = _sink(out_dir, sources, options.format)
+    failed = 0
+    with _outcomes(tasks, args.jobs) as outcomes:
+        for index, outcome in enumerate(outcomes):
+            if outcome.error is None and outcome.rendered is not None:
+                outcome = sink.write(index, sources[index], outcome.rendered)
+            if outcome.error is not None:
+                failed += 1
+                _write(sys.stderr, f"{outcome.name}: {outcome.error}\n")
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(
         format=args.format,
         favor=args.favor,
         include_comments=args.include_comments,
@@ -176,20 +193,6 @@ def _extract_command(parser: argparse.ArgumentParser, args: argparse.Namespace) 
         include_tables=args.include_tables,
         url=args.url,
     )
-    sources = expand(args.inputs)
-    tasks = [_task(source, options) for source in sources]
-    if out_dir is not None:
-        sink: _Sink = _DirectorySink(out_dir, sources, FORMAT_SUFFIXES[options.format])
-    else:
-        sink = _StdoutSink(json_lines=options.format == "json", headers=len(sources) > 1)
-    failed = 0
-    for index, outcome in enumerate(_run(tasks, args.jobs)):
-        if outcome.error is None and outcome.rendered is not None:
-            outcome = sink.write(index, sources[index], outcome.rendered)
-        if outcome.error is not None:
-            failed += 1
-            _write(sys.stderr, f"{outcome.name}: {outcome.error}\n")
-    return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
 def _task(source: Source, options: Options) -> Task:
@@ -201,19 +204,22 @@ def _task(source: Source, options: Options) -> Task:
         return Task(source, options, error=_reason(exc))
 
 
-def _run(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
-    """Outcomes in task order: in this process, or from a pool of ``jobs`` processes."""
+@contextmanager
+def _outcomes(tasks: list[Task], jobs: int) -> Iterator[Iterator[Outcome]]:
+    """Outcomes in task order: in this process, or from a pool of ``jobs`` processes.
+
+    On any exit (Ctrl-C included) queued tasks are cancelled and the pool is shut down, waiting
+    only for the pages being processed.
+    """
     if jobs <= 1 or len(tasks) <= 1:
-        yield from map(process, tasks)
+        yield map(process, tasks)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_ignore_sigint) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_ignore_sigint)
+    try:
         futures = [pool.submit(process, task) for task in tasks]
-        try:
-            for task, future in zip(tasks, futures, strict=True):
-                yield _result(task, future)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+        yield (_result(task, future) for task, future in zip(tasks, futures, strict=True))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _result(task: Task, future: Future[Outcome]) -> Outcome:
@@ -235,10 +241,15 @@ def process(task: Task) -> Outcome:
         return Outcome(name, error=task.error)
     try:
         page = task.page if task.page is not None else load(task.source)
-        article = _extract(page, task.options)
-        return Outcome(name, rendered=render(article, task.options.format, name))
     except Exception as exc:
         return Outcome(name, error=_reason(exc))
+    try:
+        article = _extract(page, task.options)
+        return Outcome(name, rendered=render(article, task.options.format, name))
+    except DechaffError as exc:
+        return Outcome(name, error=_reason(exc))
+    except Exception as exc:  # a bug, not a bad input: say so, with the exception's type
+        return Outcome(name, error="extraction failed: " + _reason(exc, internal=True))
 
 
 def _extract(page: Page, options: Options) -> Article:
@@ -266,9 +277,13 @@ def render(article: Article, output_format: str, name: str) -> str:
     return article.text
 
 
-def _reason(exc: BaseException) -> str:
-    """One line saying why an input failed."""
-    if isinstance(exc, OSError) and exc.strerror:
+def _reason(exc: BaseException, *, internal: bool = False) -> str:
+    """One line saying why an input failed.
+
+    Reading errors are the OS's words ("No such file or directory"); an ``internal`` error (one
+    raised by the extraction, not by reading the input) keeps its type and full message.
+    """
+    if isinstance(exc, OSError) and exc.strerror and not internal:
         message = exc.strerror
     elif isinstance(exc, DechaffError):
         message = str(exc) or type(exc).__name__
@@ -286,6 +301,12 @@ def _reason(exc: BaseException) -> str:
 class _Sink:
     def write(self, index: int, source: Source, rendered: str) -> Outcome:
         raise NotImplementedError
+
+
+def _sink(out_dir: Path | None, sources: Sequence[Source], output_format: str) -> _Sink:
+    if out_dir is not None:
+        return _DirectorySink(out_dir, sources, FORMAT_SUFFIXES[output_format])
+    return _StdoutSink(json_lines=output_format == "json", headers=len(sources) > 1)
 
 
 class _StdoutSink(_Sink):

@@ -193,9 +193,9 @@ def _from_words(text: str, max_year: int) -> str | None:
                 day = make_date(int(match["y"]), month, int(match["d"]), max_year)
                 if day:
                     return day.isoformat()
-    match = _CJK.search(text)
-    if match:
-        day = make_date(int(match["y"]), int(match["m"]), int(match["d"]), max_year)
+    cjk = _CJK.search(text)
+    if cjk:
+        day = make_date(int(cjk["y"]), int(cjk["m"]), int(cjk["d"]), max_year)
         return day.isoformat() if day else None
     return None
 

@@ -6,7 +6,7 @@ Evidence is weighed the way browsers do (WHATWG Encoding and the HTML prescan), 
 2. the UTF-16 byte pattern (a NUL in every other byte) at the start of a page without BOM;
 3. the HTTP charset (``Content-Type``), when given and a known web encoding;
 4. ``<meta charset>``, ``<meta http-equiv=content-type>`` or an XML declaration near the start;
-5. UTF-8, when the bytes are UTF-8 (stray corrupt bytes tolerated);
+5. UTF-8, when the bytes are UTF-8 (stray windows-1252 bytes tolerated and read as such);
 6. charset-normalizer, on a bounded sample of the page's non-ASCII text;
 7. windows-1252 with replacement.
 
@@ -42,6 +42,10 @@ UTF16_MAX_OTHER_NUL_SHARE = 0.05
 
 MAX_BAD_SHARE = 0.1
 """Share of non-ASCII bytes that may fail to decode: more is a wrong label, not stray damage."""
+
+UTF8_MIN_VALID_SHARE = 0.5
+"""A page whose non-ASCII characters are at least half valid UTF-8 is UTF-8 with stray legacy
+bytes (read as windows-1252); legacy CJK encodings reach ~0.3 by chance, legacy 8-bit ~0."""
 
 DETECT_SCAN_BYTES = 262_144
 """Detection looks for non-ASCII text only in this prefix, so it costs the same on any page."""
@@ -131,7 +135,18 @@ _ENCODED_REPLACEMENT = "\ufffd".encode()
 _CHARSET_RE = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)")
 _XML_DECL_RE = re.compile(rb"\A\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']?\s*([\w.:-]+)")
 _TAG_DELIMITERS_RE = re.compile(rb"[<>]")
+_CP1252_FALLBACK = "dechaff.cp1252-fallback"  # codec error handler registered below
 _ISO2022JP_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J")
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252", "replace"), error.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,14 +207,22 @@ class _Raw:
             self._utf8_known = True
         return self._utf8
 
+    def mostly_utf8(self) -> str | None:
+        """The page as UTF-8 with stray invalid bytes read as windows-1252, when at least
+        ``UTF8_MIN_VALID_SHARE`` of its non-ASCII characters are valid UTF-8."""
+        text = self.decode("utf-8", "replace")
+        bad = text.count("\ufffd") - self.data.count(_ENCODED_REPLACEMENT)
+        non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+        if non_ascii - bad < UTF8_MIN_VALID_SHARE * non_ascii or non_ascii == 0:
+            return None
+        return self.decode("utf-8", _CP1252_FALLBACK)
+
     def lenient(self, codec: str) -> str | None:
         """The page decoded with replacement, unless too many bytes fail (a wrong codec)."""
         text = self.decode(codec, "replace")
         bad = text.count("\ufffd")
-        if codec == "utf-8":
-            bad -= self.data.count(_ENCODED_REPLACEMENT)  # U+FFFD written in the page itself
-        non_ascii = len(self.data) - len(self.data.translate(None, _HIGH_BYTES))
-        return text if bad <= MAX_BAD_SHARE * non_ascii else None
+        high = len(self.data) - len(self.data.translate(None, _HIGH_BYTES))
+        return text if bad <= MAX_BAD_SHARE * high else None
 
 
 def _choose(raw: _Raw, http_charset: str | None) -> tuple[str, str]:
@@ -305,7 +328,12 @@ def codec_for_label(label: str | None) -> str | None:
 
 def _try_declared(raw: _Raw, codec: str) -> tuple[str, str] | None:
     """Decode with a declared codec, unless the bytes show the declaration is a lie."""
-    if codec != "utf-8" and not raw.data.isascii():
+    if codec == "utf-8":
+        text = raw.utf8()
+        if text is None:
+            text = raw.mostly_utf8()
+        return None if text is None else (codec, text)
+    if not raw.data.isascii():
         utf8 = raw.utf8()
         if utf8 is not None:
             return "utf-8", utf8  # valid non-ASCII UTF-8 is no accident: the label lies
@@ -321,7 +349,7 @@ def _undeclared(raw: _Raw) -> tuple[str, str]:
         return "iso2022_jp", raw.decode("iso2022_jp", "replace")
     utf8 = raw.utf8()
     if utf8 is None:
-        utf8 = raw.lenient("utf-8")
+        utf8 = raw.mostly_utf8()
     if utf8 is not None:
         return "utf-8", utf8
     detected = _detect(raw.data)

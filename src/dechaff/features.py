@@ -37,6 +37,7 @@ from dechaff.blocks import (
 )
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 MAIN_SHARE = 0.6
 """The main container is the deepest element holding this share of the page's prose."""
@@ -104,28 +105,15 @@ def token_scores(page: Page, weights: Mapping[str, float]) -> list[float]:
     return scores
 
 
-def _main_container(page: Page, para_chars: list[int]) -> int:
+def _main_container(page: Page, prose: FloatArray) -> int:
     """The deepest element that holds ``MAIN_SHARE`` of all prose characters."""
-    total = para_chars[0] if para_chars else 0
-    if total == 0:
+    total = prose[0] if len(prose) else 0.0
+    if total <= 0:
         return 0
-    best = 0
-    need = MAIN_SHARE * total
-    for index, el in enumerate(page.elements):
-        if para_chars[index] >= need and el.depth > page.elements[best].depth:
-            best = index
-    return best
-
-
-def _prose_chars(page: Page) -> list[int]:
-    out = [0] * len(page.elements)
-    for block in page.blocks:
-        if block.chars >= PARAGRAPH_MIN_CHARS and block.link_density < 0.5:
-            index = block.element
-            while index >= 0:
-                out[index] += block.chars
-                index = page.elements[index].parent
-    return out
+    depths = np.fromiter((el.depth for el in page.elements), dtype=np.int64,
+                         count=len(page.elements))
+    candidates = np.flatnonzero(prose >= MAIN_SHARE * total)
+    return int(candidates[np.argmax(depths[candidates])])
 
 
 def _title_similarity(text: str, title_words: set[str]) -> float:
@@ -137,17 +125,52 @@ def _title_similarity(text: str, title_words: set[str]) -> float:
     return len(words & title_words) / len(words | title_words)
 
 
-def _char_ratios(text: str) -> tuple[float, float]:
-    digits = upper = letters = 0
-    for ch in text:
-        if ch.isdigit():
-            digits += 1
-        elif ch.isalpha():
-            letters += 1
-            if ch.isupper():
-                upper += 1
-    n = len(text) or 1
-    return digits / n, (upper / letters if letters else 0.0)
+_DIGIT_RE = re.compile(r"\d")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я]")
+_TAG_INDEX = {t: i for i, t in enumerate(_TAGS)}
+
+
+def _text_columns(blocks: list[Block], title_words: set[str]) -> FloatArray:
+    """Per-block facts that need the text itself (regex counts run in C)."""
+    counts = Counter(b.text for b in blocks)
+    out = np.zeros((len(blocks), 9))
+    for i, b in enumerate(blocks):
+        text = b.text
+        words = len(_WORD_RE.findall(text))
+        letters = len(_LETTER_RE.findall(text))
+        out[i] = (
+            words,
+            1.0 if text[-1:] in _END_PUNCT else 0.0,
+            min(len(_SENTENCE_RE.findall(text)), 10) / 10,
+            len(_DIGIT_RE.findall(text)) / b.chars,
+            len(_UPPER_RE.findall(text)) / letters if letters else 0.0,
+            1.0 if _ELLIPSIS_RE.search(text) else 0.0,
+            _title_similarity(text, title_words) if title_words else 0.0,
+            1.0 if counts[text] > 1 else 0.0,
+            words / (text.count(",") + 1) / 50,
+        )
+    return out
+
+
+def _shift(a: FloatArray, k: int, fill: float) -> FloatArray:
+    """``a`` moved ``k`` places (positive: value of the previous block)."""
+    out = np.full_like(a, fill)
+    if k > 0:
+        out[k:] = a[:-k]
+    else:
+        out[:k] = a[-k:]
+    return out
+
+
+def _window_mean(a: FloatArray, half: int) -> FloatArray:
+    padded = np.concatenate(([0.0], np.cumsum(a)))
+    n = len(a)
+    idx = np.arange(n)
+    lo = np.maximum(idx - half, 0)
+    hi = np.minimum(idx + half + 1, n)
+    out: FloatArray = (padded[hi] - padded[lo]) / (hi - lo)
+    return out
 
 
 def page_features(
@@ -161,124 +184,160 @@ def page_features(
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
-    elements = page.elements
-    total_chars = max(page.total_chars, 1)
-    total_links = elements[0].link_chars if elements else 0
-    prose = _prose_chars(page)
+    els = page.elements
+    m = len(els)
+    # Element table as arrays.
+    el_chars = np.fromiter((e.chars for e in els), dtype=np.float64, count=m)
+    el_links = np.fromiter((e.link_chars for e in els), dtype=np.float64, count=m)
+    el_paras = np.fromiter((e.n_paragraphs for e in els), dtype=np.float64, count=m)
+    parent = np.fromiter((e.parent for e in els), dtype=np.int64, count=m)
+    # Block columns.
+    chars = np.fromiter((b.chars for b in blocks), dtype=np.float64, count=n)
+    links = np.fromiter((b.link_chars for b in blocks), dtype=np.float64, count=n)
+    offset = np.fromiter((b.offset for b in blocks), dtype=np.float64, count=n)
+    element = np.fromiter((b.element for b in blocks), dtype=np.int64, count=n)
+    flags = np.fromiter((b.flags for b in blocks), dtype=np.int64, count=n)
+    tags = np.fromiter((_TAG_INDEX.get(b.tag, -1) for b in blocks), dtype=np.int64, count=n)
+    level = np.fromiter((b.heading_level for b in blocks), dtype=np.float64, count=n)
+    link_d = links / np.maximum(chars, 1.0)
+    is_para = ((chars >= PARAGRAPH_MIN_CHARS) & (link_d < 0.5)).astype(np.float64)
+    prose = np.zeros(m)
+    np.add.at(prose, element, chars * is_para)
+    for index in range(m - 1, 0, -1):  # children come after parents: push totals upwards
+        prose[parent[index]] += prose[index]
+    total_chars = max(el_chars[0], 1.0)
     main = _main_container(page, prose)
-    main_el = elements[main]
-    main_share = main_el.chars / total_chars
-    scores = token_scores(page, token_weights)
-    near = _near_scores(page, near_weights)
+    first, last = els[main].first_block, els[main].last_block
+    idx = np.arange(n, dtype=np.float64)
+    in_main = ((idx >= first) & (idx <= last)).astype(np.float64)
+    main_dist = np.where(in_main > 0, 0.0, np.minimum(abs(idx - first), abs(idx - last)) / n)
+    scores = np.asarray(token_scores(page, token_weights))
+    near = np.asarray(_near_scores(page, near_weights))
+    bparent = parent[element]
+    near_score = near[element] + np.where(bparent >= 0, near[np.maximum(bparent, 0)], 0.0)
+    log_chars = np.log1p(chars)
     title_words = set(_WORD_RE.findall(title.lower())) if title else set()
-    counts = Counter(b.text for b in blocks)
-    link_d = [b.link_density for b in blocks]
-    log_chars = [math.log1p(b.chars) for b in blocks]
-    is_para = [1.0 if b.chars >= PARAGRAPH_MIN_CHARS and b.link_density < 0.5 else 0.0
-               for b in blocks]
-    page_log = math.log1p(total_chars)
-    page_ld = total_links / total_chars
-    rows = np.zeros((n, len(FEATURE_NAMES)))
-    for i, block in enumerate(blocks):
-        rows[i] = _block_row(
-            page, block, i, n, total_chars, title_words, counts, scores, near, main, main_el.first_block,
-            main_el.last_block, main_share, page_log, page_ld, link_d, log_chars, is_para, prose,
-        )
-    return rows
+    tc = _text_columns(blocks, title_words)
+    pchars = el_chars[np.maximum(bparent, 0)]
+    sibling_share = np.where((bparent >= 0) & (pchars > 0), chars / np.maximum(pchars, 1.0), 0.0)
+    same_prev = np.zeros(n)
+    same_prev[1:] = tags[1:] == tags[:-1]
+    same_next = np.zeros(n)
+    same_next[:-1] = tags[:-1] == tags[1:]
+    cols: list[FloatArray] = [
+        log_chars, link_d, np.log1p(tc[:, 0]), tc[:, 1], tc[:, 2], tc[:, 3], tc[:, 4], tc[:, 5],
+        offset / total_chars, idx / n, (link_d > 0.9).astype(np.float64), tc[:, 6], tc[:, 7],
+        scores[element], near_score, in_main, main_dist,
+        (idx < first).astype(np.float64), (idx > last).astype(np.float64),
+        np.full(n, el_chars[main] / total_chars), np.full(n, np.log1p(total_chars)),
+        np.full(n, el_links[0] / total_chars), tc[:, 8], level,
+        _shift(link_d, 1, 1.0), _shift(link_d, -1, 1.0), _window_mean(link_d, NEIGHBOUR_WINDOW),
+        _shift(log_chars, 1, 0.0), _shift(log_chars, -1, 0.0),
+        _window_mean(is_para, NEIGHBOUR_WINDOW), sibling_share, (same_prev + same_next) / 2,
+    ]
+    cols += [(tags == t).astype(np.float64) for t in range(len(_TAGS))]
+    cols += [((flags & bit) > 0).astype(np.float64) for _, bit in _FLAG_BITS]
+    cols += _container_columns(element, parent, el_chars, el_links, el_paras, prose, total_chars)
+    return np.column_stack(cols)
 
 
 def _near_scores(page: Page, weights: Mapping[str, float]) -> list[float]:
-    """Token score of the block element and its parent only (no decay beyond them)."""
-    out = []
-    for el in page.elements:
-        own = sum(weights.get(t, 0.0) for t in el.tokens)
-        out.append(own)
-    return out
+    """Token score of one element's own class/id tokens (no ancestors)."""
+    return [sum(weights.get(t, 0.0) for t in el.tokens) if el.tokens else 0.0
+            for el in page.elements]
 
 
-def _block_row(
-    page: Page, block: Block, i: int, n: int, total_chars: int, title_words: set[str],
-    counts: Counter[str], scores: list[float], near: list[float], main: int, main_first: int,
-    main_last: int, main_share: float, page_log: float, page_ld: float, link_d: list[float],
-    log_chars: list[float], is_para: list[float], prose: list[int],
-) -> list[float]:
-    text = block.text
-    words = len(_WORD_RE.findall(text))
-    digit_ratio, upper_ratio = _char_ratios(text)
-    el = page.elements[block.element]
-    parent = el.parent
-    in_main = 1.0 if main_first <= i <= main_last and _inside(page, block.element, main) else 0.0
-    if main_first <= i <= main_last:
-        main_dist = 0.0
-    else:
-        main_dist = min(abs(i - main_first), abs(i - main_last)) / n
-    lo, hi = max(0, i - NEIGHBOUR_WINDOW), min(n, i + NEIGHBOUR_WINDOW + 1)
-    window = hi - lo
-    sibling_share = 0.0
-    if parent >= 0:
-        pel = page.elements[parent]
-        sibling_share = block.chars / pel.chars if pel.chars else 0.0
-    same_run = 0.0
-    if i > 0 and page.blocks[i - 1].tag == block.tag:
-        same_run += 0.5
-    if i + 1 < n and page.blocks[i + 1].tag == block.tag:
-        same_run += 0.5
-    near_score = near[block.element] + (near[parent] if parent >= 0 else 0.0)
-    row = [
-        log_chars[i], link_d[i], math.log1p(words),
-        1.0 if text[-1:] in _END_PUNCT else 0.0,
-        min(len(_SENTENCE_RE.findall(text)), 10) / 10,
-        digit_ratio, upper_ratio,
-        1.0 if _ELLIPSIS_RE.search(text) else 0.0,
-        block.offset / total_chars, i / n,
-        1.0 if link_d[i] > 0.9 else 0.0,
-        _title_similarity(text, title_words),
-        1.0 if counts[text] > 1 else 0.0,
-        scores[block.element], near_score,
-        in_main, main_dist,
-        1.0 if i < main_first else 0.0, 1.0 if i > main_last else 0.0,
-        main_share, page_log, page_ld,
-        words / (text.count(",") + 1) / 50,
-        float(block.heading_level),
-        link_d[i - 1] if i > 0 else 1.0,
-        link_d[i + 1] if i + 1 < n else 1.0,
-        sum(link_d[lo:hi]) / window,
-        log_chars[i - 1] if i > 0 else 0.0,
-        log_chars[i + 1] if i + 1 < n else 0.0,
-        sum(is_para[lo:hi]) / window,
-        sibling_share, same_run,
-    ]
-    row += [1.0 if block.tag == t else 0.0 for t in _TAGS]
-    flags = block.flags
-    row += [1.0 if flags & bit else 0.0 for _, bit in _FLAG_BITS]
-    row += _container_features(page, block.element, total_chars, prose)
-    return row
-
-
-def _inside(page: Page, element: int, container: int) -> bool:
-    elements = page.elements
-    while element >= 0:
-        if element == container:
-            return True
-        element = elements[element].parent
-    return False
-
-
-def _container_features(page: Page, element: int, total_chars: int, prose: list[int]) -> list[float]:
-    out: list[float] = []
-    elements = page.elements
+def _container_columns(
+    element: IntArray, parent: IntArray, el_chars: FloatArray, el_links: FloatArray,
+    el_paras: FloatArray, prose: FloatArray, total_chars: float,
+) -> list[FloatArray]:
+    out: list[FloatArray] = []
     index = element
     for _ in range(CONTAINER_LEVELS):
-        if index < 0:
-            out += [1.0, 0.0, 0.0, 0.0]
-            continue
-        el = elements[index]
-        chars = el.chars or 1
+        valid = index >= 0
+        safe = np.maximum(index, 0)
+        chars = np.maximum(el_chars[safe], 1.0)
         out += [
-            el.chars / total_chars,
-            el.link_chars / chars,
-            math.log1p(el.n_paragraphs),
-            prose[index] / chars,
+            np.where(valid, el_chars[safe] / total_chars, 1.0),
+            np.where(valid, el_links[safe] / chars, 0.0),
+            np.where(valid, np.log1p(el_paras[safe]), 0.0),
+            np.where(valid, prose[safe] / chars, 0.0),
         ]
-        index = el.parent
+        index = np.where(valid, parent[safe], -1)
     return out
+
+
+CONTEXT_WINDOWS = (1, 3, 8)
+"""Half-widths of the windows over which first-pass P(main) is averaged (near, local, section)."""
+CONTEXT_LEVELS = 3
+"""Ancestor levels whose char-weighted mean P(main) describes a block's container."""
+CORE_SHARE = 0.8
+"""The core container is the deepest element holding this share of the probable main text."""
+
+
+def _names_context() -> tuple[str, ...]:
+    names = ["p", "p_prev", "p_next"]
+    names += [f"p_win{w}" for w in CONTEXT_WINDOWS]
+    names += [f"p_c{k}" for k in range(CONTEXT_LEVELS)]
+    names += [f"p_c{k}_share" for k in range(CONTEXT_LEVELS)]
+    names += ["in_core", "core_dist", "p_rank"]
+    return tuple(names)
+
+
+CONTEXT_NAMES = _names_context()
+
+
+def context_features(page: Page, p: FloatArray) -> FloatArray:
+    """Second-pass features: each block's first-pass P(main) seen in its neighbourhood."""
+    blocks = page.blocks
+    n = len(blocks)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_NAMES)))
+    els = page.elements
+    m = len(els)
+    chars = np.fromiter((b.chars for b in blocks), dtype=np.float64, count=n)
+    element = np.fromiter((b.element for b in blocks), dtype=np.int64, count=n)
+    parent = np.fromiter((e.parent for e in els), dtype=np.int64, count=m)
+    first = np.fromiter((e.first_block for e in els), dtype=np.int64, count=m)
+    last = np.fromiter((e.last_block for e in els), dtype=np.int64, count=m)
+    weighted = p * chars
+    cum_w = np.concatenate(([0.0], np.cumsum(weighted)))
+    cum_c = np.concatenate(([0.0], np.cumsum(chars)))
+    total_w = max(cum_w[-1], 1e-9)
+    cols: list[FloatArray] = [p, _shift(p, 1, 0.0), _shift(p, -1, 0.0)]
+    cols += [_window_mean(p, w) for w in CONTEXT_WINDOWS]
+    index = element
+    shares = []
+    for _ in range(CONTEXT_LEVELS):
+        safe = np.maximum(index, 0)
+        lo, hi = np.maximum(first[safe], 0), last[safe] + 1
+        w_sum = cum_w[hi] - cum_w[lo]
+        c_sum = np.maximum(cum_c[hi] - cum_c[lo], 1.0)
+        cols.append(np.where(index >= 0, w_sum / c_sum, 0.0))
+        shares.append(np.where(index >= 0, w_sum / total_w, 1.0))
+        index = np.where(index >= 0, parent[safe], -1)
+    cols += shares
+    core = _core_container(page, cum_w, first, last, total_w)
+    idx = np.arange(n, dtype=np.float64)
+    cf, cl = els[core].first_block, els[core].last_block
+    in_core = ((idx >= cf) & (idx <= cl)).astype(np.float64)
+    core_dist = np.where(in_core > 0, 0.0, np.minimum(abs(idx - cf), abs(idx - cl)) / n)
+    rank = np.argsort(np.argsort(-p)).astype(np.float64) / n
+    cols += [in_core, core_dist, rank]
+    return np.column_stack(cols)
+
+
+def _core_container(
+    page: Page, cum_w: FloatArray, first: IntArray, last: IntArray, total_w: float
+) -> int:
+    """Deepest element whose blocks hold ``CORE_SHARE`` of the char-weighted P(main)."""
+    valid = first >= 0
+    lo = np.maximum(first, 0)
+    hi = np.where(valid, last + 1, 0)
+    held = np.where(valid, cum_w[hi] - cum_w[lo], 0.0)
+    candidates = np.flatnonzero(held >= CORE_SHARE * total_w)
+    if len(candidates) == 0:
+        return 0
+    depths = np.fromiter((page.elements[i].depth for i in candidates), dtype=np.int64,
+                         count=len(candidates))
+    return int(candidates[np.argmax(depths)])

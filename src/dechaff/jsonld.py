@@ -15,6 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal word list."""
+    return frozenset(text.split())
+
+
 MAX_SCRIPT_CHARS = 2_000_000
 """A JSON-LD block above this is not metadata (some sites inline whole catalogues): skipped."""
 
@@ -24,18 +30,18 @@ MAX_DEPTH = 12
 MAX_NODES = 5000
 """Bound on the dicts indexed per page, so a huge graph cannot make the walk slow."""
 
-ARTICLE_TYPES = frozenset(
+ARTICLE_TYPES = _words(
     """Article NewsArticle BlogPosting Report ReportageNews AnalysisNewsArticle
     OpinionNewsArticle BackgroundNewsArticle ReviewNewsArticle SatiricalArticle
     ScholarlyArticle TechArticle LiveBlogPosting SocialMediaPosting DiscussionForumPosting
-    Review Recipe HowTo Question Answer Guide""".split()
+    Review Recipe HowTo Question Answer Guide"""
 )
 """Types that are the text of the page (also matched: any type ending in Article/Posting)."""
 
-ENTITY_TYPES = frozenset(
+ENTITY_TYPES = _words(
     """Product ProductGroup Event Course SoftwareApplication MobileApplication VideoObject
     AudioObject PodcastEpisode Book Movie Dataset JobPosting Place LocalBusiness
-    Service FAQPage QAPage CreativeWork Thing""".split()
+    Service FAQPage QAPage CreativeWork Thing"""
 )
 """Other main entities a page may be about: used after article-like ones."""
 
@@ -155,7 +161,7 @@ def _index(value: Any, by_id: dict[str, dict[str, Any]]) -> None:
         else:
             continue
         if depth < MAX_DEPTH:
-            queue.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+            queue.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
 
 
 def parse_blocks(texts: Iterable[str]) -> LdData:

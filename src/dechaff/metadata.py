@@ -2,14 +2,22 @@
 
 Each field is taken from the first source that has a usable value, strongest first:
 
-1. JSON-LD (``<script type="application/ld+json">``), the article-like entity first;
+1. JSON-LD (``<script type="application/ld+json">``), the article-like entity first
+   (``@graph``, lists, ``mainEntity`` and ``@id`` references are followed);
 2. ``<meta>`` tags (OpenGraph, Twitter, Dublin Core, citation_*, Parse.ly, Sailthru, ...);
 3. microdata (``itemprop``);
-4. the visible page: ``<h1>``, bylines (``rel=author``, ``.byline``, ``.author-name``) and
-   ``<time>`` elements, skipping asides, comments and related-story teasers.
+4. the visible page: the headline ``<h1>``, bylines (``rel=author``, ``.byline``,
+   ``.author-name``) and dates shown next to the headline or in ``<time>`` elements,
+   skipping navigation, asides, comments and related-story teasers.
 
-The tree is only read, with a few CSS queries (the visible-page ones only when the structured
-sources leave a field empty). ``extract_metadata`` never raises.
+Two fields weigh sources against each other. The title prefers the page's ``<h1>`` when
+it words the same headline as ``og:title`` / ``<title>`` (whose site-name suffixes are
+cut). The date prefers, among contested declared publication dates, the one the page
+displays by its headline.
+
+The tree is only read: one CSS pass collects the structured sources; the visible-page
+passes run only when those leave a field empty, and are scoped to the headline's
+article region. ``extract_metadata`` never raises.
 """
 
 from __future__ import annotations
@@ -20,14 +28,20 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from dechaff.article import Metadata
-from dechaff.authors import dedupe, is_plausible_name, split_names
+from dechaff.authors import dedupe, split_names, strip_prefix
 from dechaff.dates import MONTHS, normalize_date
 from dechaff.jsonld import RANK_ARTICLE, RANK_PAGE, LdData, parse_blocks, rank, types
+
+
+def _words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a literal word list."""
+    return frozenset(text.split())
+
 
 MAX_TAGS = 20
 """Keyword lists past this are SEO stuffing, not the article's tags."""
@@ -40,6 +54,10 @@ MAX_TITLE_CHARS = 300
 
 MAX_H1 = 5
 """Only the first few ``<h1>`` are title candidates; later ones are teasers in listings."""
+
+MIN_H1_WORD_OVERLAP = 0.5
+"""An ``<h1>`` sharing half its words (or the title's) with the declared title is the same
+headline worded for the page; stable between 0.3 and 0.7 on the development pages."""
 
 MAX_H2 = 10
 """``<h2>`` looked at for the title when no ``<h1>`` shows it (forums, some blogs)."""
@@ -56,6 +74,9 @@ MIN_SITE_KEY_CHARS = 4
 MAX_ANCESTORS = 40
 """Depth walked up from a byline or date to look for asides and teasers (pages nest ~30)."""
 
+MAX_REGION_LEVELS = 10
+"""Levels climbed from the headline to its article region when no <article>/<main> wraps it."""
+
 MAX_BYLINE_NODES = 60
 """Byline candidates examined per page; the real one is near the top of the article."""
 
@@ -65,20 +86,17 @@ MAX_DATE_NODES = 60
 MAX_TEXT_CHARS = 200
 """Text of a byline or date element longer than this is a container, not a byline."""
 
-MAX_HEADING_LEVELS = 4
-"""Levels climbed from the headline to find its dateline (header > wrapper > article)."""
-
-MAX_HEADING_TEXT_CHARS = 3000
-"""Stop climbing once the region holds this much text: it has become the whole article."""
-
 DATELINE_TEXTS = 20
 """Text nodes read on each side of the headline: the dateline sits within a few of them."""
 
-MAX_WALK_NODES = 400
+MAX_WALK_NODES = 200
 """Nodes stepped through per side, so empty wrappers and icons cannot make the walk long."""
 
 MAX_DATELINE_CHARS = 80
 """A line that holds the article's date is short ('Published on July 18, 2025 · 5 min')."""
+
+MAX_SCRIPT_SCAN_CHARS = 500_000
+"""Inline data scripts are searched this far for a publication date (page data is first)."""
 
 MAX_DESCRIPTION_CHARS = 1000
 """A description is a sentence or two; longer ones are cut (at a word boundary)."""
@@ -162,14 +180,15 @@ LANGUAGE_ALIASES = {
 """ISO 639-2 codes, a few language names, and deprecated ISO 639-1 codes, to ISO 639-1."""
 
 _EXCLUDED_TAGS = frozenset({"aside", "footer", "nav", "form", "template", "noscript"})
+_ARTICLE_PARTS = frozenset({"aside", "footer"})
 _OFF_ARTICLE_WORDS = re.compile(
     r"related|recommend|teaser|sidebar|comment|carousel|breadcrumb|trending|popular|"
     r"read-?next|you-?may|also-?like|more-?from|most-?read|more-?stories",
     re.IGNORECASE,
 )
-_OFF_ARTICLE_PARTS = frozenset(
+_OFF_ARTICLE_PARTS = _words(
     "nav navbar navigation menu footer widget widgets promo latest more share social "
-    "newsletter subscribe signup cookie ad ads advert advertisement".split()
+    "newsletter subscribe signup cookie ad ads advert advertisement"
 )
 _SOURCES_SELECTOR = (
     'meta[content], link[href], base[href], script[type*="ld+json" i], h1, title'
@@ -181,11 +200,13 @@ _BYLINE_SELECTOR = (
     '[id*="byline" i], [id*="author" i], [class*="writer" i], a[href*="/author/"], '
     'a[href*="/authors/"], a[href*="/autor/"], a[href*="/auteur/"]'
 )
-_BYLINE_WORDS = frozenset({"byline", "author", "authors", "writer", "contributor", "creator"})
-_BYLINE_NOT_WORDS = frozenset(
+_BYLINE_WORDS = frozenset(
+    {"byline", "author", "authors", "writer", "contributor", "creator"}
+)
+_BYLINE_NOT_WORDS = _words(
     """avatar bio biography desc description img image photo pic picture social follow about
     more box info title job role date time count list comment comments icon label
-    position twitter email bylines""".split()
+    position twitter email bylines"""
 )
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _HASHLIKE = re.compile(r"\d")
@@ -204,14 +225,26 @@ _DATE_HINT = re.compile(
 )
 _DATE_NOT = re.compile(r"modif|updat|comment|expir|event", re.IGNORECASE)
 _BYLINE_CUT = re.compile(
-    r"\d|\b(?:updated|published|posted on|on|le|am|el|il|op|em)\b|[|•·»]",
-    re.IGNORECASE,
+    r"\d|[|•·»]|\b(?:on|le|am|el|il|op|em)\b|\b(?i:updated|published|posted on|"
+    r"last modified|publié|mis à jour|veröffentlicht|aktualisiert|publicado|actualizado|"
+    r"atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt|opublikowano|"
+    r"zaktualizowano)\b"
 )
+"""Where a byline's names end: a digit, a separator, 'on' / 'le' / 'am' (lower case only,
+so 'Nadia El Khoury' survives) or a 'Published' / 'Updated' note."""
+_LATE_BY = re.compile(r"\b(?:by|von|par|por|door|di|av|af|przez)\s+", re.IGNORECASE)
 _MONTH_THEN_DIGIT = re.compile(r"\b([^\W\d_]{3,})\.?\s+\d")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_.]|$)")
 _TITLE_SPLIT = re.compile(f"({TITLE_SEPARATORS})")
 _COMPACT = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
+_SCRIPT_DATE = re.compile(
+    r'\\?"(?:datePublished|publishedAt|published_at|publishDate|publish_date|'
+    r'publicationDate|publication_date|first_publication_date|dateCreated)\\?"\s*:\s*'
+    r'\\?"([^"\\]{8,40})\\?"'
+)
+_URL_LIKE = re.compile(r"(?:https?:)?//|www\.|@", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _LANG = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{2,8}))?\b")
 
@@ -404,9 +437,21 @@ def _is_about(entity: dict[str, Any], url: str, ld: LdData) -> bool:
     return False
 
 
+def _split_url(url: str | None) -> SplitResult | None:
+    """``urlsplit`` that answers None for no URL or a malformed one ('http://[::1')."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
 def _url_key(url: str) -> str:
     """Host and path, without scheme, 'www.', query, fragment or trailing slash."""
-    parts = urlsplit(url.strip())
+    parts = _split_url(url)
+    if parts is None:
+        return url.strip()
     host = parts.netloc.lower().removeprefix("www.")
     return host + parts.path.rstrip("/")
 
@@ -451,7 +496,8 @@ def _first(values: Iterable[Any]) -> str | None:
 def _site_name(page: _Page) -> str | None:
     publisher = _first(page.ld_values(("publisher",)))
     website = _first(e.get("name") for e in page.ld.of_types(("WebSite",)))
-    return _first(page.meta(SITE_META)) or publisher or website
+    names = (*page.meta(SITE_META), publisher, website)
+    return next((n for n in names if n and not _URL_LIKE.match(n)), None)
 
 
 def _canonical_url(page: _Page) -> str | None:
@@ -468,7 +514,9 @@ def _canonical_url(page: _Page) -> str | None:
 def _base_url(page: _Page) -> str | None:
     """The page URL, adjusted by ``<base href>`` when the page sets one."""
     hrefs = page.links.get("base")
-    return _absolute(hrefs[0], page.url) or page.url if hrefs else page.url
+    if not hrefs:
+        return page.url
+    return _absolute(hrefs[0], page.url) or page.url
 
 
 def _absolute(href: Any, base: str | None) -> str | None:
@@ -477,7 +525,7 @@ def _absolute(href: Any, base: str | None) -> str | None:
         return None
     href = href.strip()
     try:
-        joined = urljoin(base, href) if base else href
+        joined: str = urljoin(base, href) if base else href
         parts = urlsplit(joined)
     except ValueError:
         return None
@@ -538,6 +586,8 @@ def _title(page: _Page, site_name: str | None, url: str | None) -> str | None:
     cleaned = [strip_site_name(c, keys) for c in candidates if c and len(c) <= MAX_TITLE_CHARS]
     cleaned = [c for c in cleaned if c]
     heading = _matching_h1(page, cleaned, title_tag, keys)
+    if heading is None and cleaned:
+        heading = _consistent_h1(page, cleaned[0], keys)
     return heading or (cleaned[0] if cleaned else _first_h1(page))
 
 
@@ -564,6 +614,18 @@ def _matching_h1(
     return None
 
 
+def _consistent_h1(page: _Page, declared: str, keys: set[str]) -> str | None:
+    """The first ``<h1>`` in the open sharing most of its words with the declared title:
+    the page's own wording of the headline, without the SEO variations of ``<title>``."""
+    words = set(_WORD.findall(_norm(declared)))
+    for node, text in page.h1s:
+        own = set(_WORD.findall(_norm(text)))
+        shared = len(words & own) / max(1, min(len(words), len(own)))
+        if shared >= MIN_H1_WORD_OVERLAP and not _is_site(text, keys) and not _excluded(node):
+            return text
+    return None
+
+
 def _segments(title: str) -> list[str]:
     return [p.strip() for p in _TITLE_SPLIT.split(title)[::2] if p.strip()]
 
@@ -571,9 +633,9 @@ def _segments(title: str) -> list[str]:
 def strip_site_name(title: str, keys: set[str]) -> str:
     """'Headline | Site' / 'Site - Headline' -> 'Headline' when 'Site' is the site's name."""
     parts = _TITLE_SPLIT.split(title)
-    while len(parts) >= 3 and _is_site(parts[-1], keys):
+    while len(parts) >= 3 and parts[-2].strip() != ":" and _is_site(parts[-1], keys):
         parts = parts[:-2]
-    while len(parts) >= 3 and _is_site(parts[0], keys):
+    while len(parts) >= 3 and _is_site(parts[0], keys, exact=True):
         parts = parts[2:]
     return "".join(parts).strip()
 
@@ -581,7 +643,8 @@ def strip_site_name(title: str, keys: set[str]) -> str:
 def _site_keys(site_name: str | None, url: str | None) -> set[str]:
     """Compact forms that name the site: its declared name and its domain's labels."""
     keys = {_compact(site_name)} if site_name else set()
-    host = urlsplit(url).netloc.lower() if url else ""
+    parts = _split_url(url)
+    host = parts.netloc.lower() if parts else ""
     labels = host.split(":")[0].removeprefix("www.").split(".")
     keys.update(label for label in labels[:-1] if len(label) >= MIN_SITE_KEY_CHARS)
     if len(labels) >= 2:
@@ -591,15 +654,16 @@ def _site_keys(site_name: str | None, url: str | None) -> set[str]:
     return keys
 
 
-def _is_site(segment: str, keys: set[str]) -> bool:
-    """Whether a title segment names the site (equal to, or containing, a site key)."""
+def _is_site(segment: str, keys: set[str], exact: bool = False) -> bool:
+    """Whether a title segment names the site (equal to, or unless ``exact`` containing,
+    a site key). Leading segments need ``exact``: titles often start with a brand name."""
     if not keys or len(segment.split()) > MAX_SITE_SEGMENT_WORDS:
         return False
     compact = _compact(segment)
     if not compact:
         return False
-    if compact in keys:
-        return True
+    if compact in keys or exact:
+        return compact in keys
     return any(
         len(key) >= MIN_SITE_KEY_CHARS and (key in compact or compact in key)
         and len(compact) >= MIN_SITE_KEY_CHARS
@@ -622,7 +686,7 @@ def _authors(page: _Page) -> tuple[str, ...]:
     people, organisations = _ld_authors(page)
     if people:
         return dedupe(people)
-    for names in (_meta_authors(page), _microdata_authors(page), _byline_authors(page)):
+    for names in (_meta_authors(page), _visible_authors(page)):
         if names:
             return dedupe(names)
     return dedupe(organisations)
@@ -669,25 +733,54 @@ def _meta_authors(page: _Page) -> list[str]:
     return []
 
 
-def _microdata_authors(page: _Page) -> list[str]:
-    names: list[str] = []
-    for node in page.tree.css('[itemprop~="author"]:not(meta)')[:MAX_BYLINE_NODES]:
+def _visible_authors(page: _Page) -> list[str]:
+    """Microdata authors, else the first byline, in the headline's region of the page."""
+    region = _region(page)
+    nodes = region.css(_BYLINE_SELECTOR)[:MAX_BYLINE_NODES]
+    found = _microdata_authors(page, nodes) or _byline_authors(page, nodes)
+    if found or region is page.tree:
+        return found
+    nodes = page.tree.css(_BYLINE_SELECTOR)[:MAX_BYLINE_NODES]
+    return _microdata_authors(page, nodes) or _byline_authors(page, nodes)
+
+
+def _region(page: _Page) -> LexborNode | LexborHTMLParser:
+    """The headline's ``<article>`` / ``<main>`` (or a few levels up): bylines and dates
+    are looked for there, which is faster on big pages and skips most teasers. Without a
+    headline, the whole page."""
+    node = page.headline
+    if node is None:
+        return page.tree
+    for _ in range(MAX_REGION_LEVELS):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
+        if node.tag in ("article", "main"):
+            break
+    return node
+
+
+def _microdata_authors(page: _Page, nodes: list[LexborNode]) -> list[str]:
+    for node in nodes:
+        if node.tag == "meta" or "author" not in (node.attributes.get("itemprop") or ""):
+            continue
         if _excluded(node, page.shared):
             continue
         inner = node.css_first('[itemprop~="name"]')
         source = inner or node
         raw = source.attributes.get("content") or _short_text(source)
-        names.extend(split_names(raw or "", strict=inner is None))
+        names = split_names(raw or "", strict=inner is None)
         if names:
-            break
-    return names
+            return names
+    return []
 
 
-def _byline_authors(page: _Page) -> list[str]:
+def _byline_authors(page: _Page, nodes: list[LexborNode]) -> list[str]:
     """Names from the first byline element outside asides, comments and teasers."""
     names: list[str] = []
     anchor: LexborNode | None = None
-    for node in page.tree.css(_BYLINE_SELECTOR)[:MAX_BYLINE_NODES]:
+    for node in nodes:
         if anchor is not None and not _near(node, anchor):
             continue
         if not _is_byline_node(node) or _excluded(node, page.shared):
@@ -738,10 +831,15 @@ def _byline_text(node: LexborNode) -> str:
 
 
 def _cut_line(line: str) -> str:
+    """'By Jane Doe on May 3' -> 'Jane Doe'; 'Posted May 3, 2020 by Jane Doe' -> 'Jane Doe'."""
+    line = strip_prefix(line)
     cut = _BYLINE_CUT.search(line)
     month = next((m for m in _MONTH_THEN_DIGIT.finditer(line) if m[1].casefold() in MONTHS), None)
-    ends = [m.start() for m in (cut, month) if m is not None]
-    return line[: min(ends)] if ends else line
+    end = min((m.start() for m in (cut, month) if m is not None), default=len(line))
+    if line[:end].strip():
+        return line[:end]
+    later = _LATE_BY.search(line)
+    return _cut_line(line[later.end() :]) if later else ""
 
 
 def _near(node: LexborNode, anchor: LexborNode) -> bool:
@@ -761,18 +859,25 @@ def _excluded(node: LexborNode, shared: frozenset[int] = frozenset()) -> bool:
     """Inside an aside, nav, footer, form, or a block marked related / teaser / comments.
 
     Only the ancestors below ``shared`` (the headline's ancestors) count: a wrapper that
-    also holds the headline is the article itself, whatever its class says.
+    also holds the headline is the article itself, whatever its class says. An
+    ``<aside>`` or ``<footer>`` of the headline's own ``<article>`` is its byline box.
     """
     current: LexborNode | None = node
+    by_tag = False
     for _ in range(MAX_ANCESTORS):
         if current is None or current.tag in ("html", "body", None):
-            return False
+            return by_tag
         if current.mem_id in shared:
-            return False
-        if current.tag in _EXCLUDED_TAGS or _off_article_hint(current):
+            return by_tag and current.tag != "article"
+        tag = current.tag
+        if tag in _EXCLUDED_TAGS:
+            if tag not in _ARTICLE_PARTS:
+                return True
+            by_tag = True
+        if _off_article_hint(current):
             return True
         current = current.parent
-    return False
+    return by_tag
 
 
 def _off_article_hint(node: LexborNode) -> bool:
@@ -808,7 +913,20 @@ def _date(page: _Page, day_first: bool, url: str | None) -> str | None:
     declared = [d for d in published if d]
     needs_check = _needs_display_check(declared)
     shown = _shown_dates(page, day_first) if needs_check else []
+    if not declared and not shown:
+        declared = [d for d in (_script_date(page, day_first),) if d]
     return _reconcile(declared, [d for d in modified if d], shown)
+
+
+def _script_date(page: _Page, day_first: bool) -> str | None:
+    """A publication date in the page's inline data scripts (``__NEXT_DATA__`` and the
+    like), for pages that render their dateline with JavaScript: the first one wins."""
+    for node in page.tree.css("script:not([src])"):
+        text = node.text(deep=True) or ""
+        match = _SCRIPT_DATE.search(text[:MAX_SCRIPT_SCAN_CHARS])
+        if match:
+            return normalize_date(match[1], day_first=day_first)
+    return None
 
 
 def _needs_display_check(published: list[str]) -> bool:
@@ -824,7 +942,10 @@ def _reconcile(published: list[str], modified: list[str], shown: list[str]) -> s
     for candidate in published:
         if candidate[:10] in shown_days:
             return candidate
-    return (published or shown or modified or [None])[0]
+    for choice in (published, shown, modified):
+        if choice:
+            return choice[0]
+    return None
 
 
 def _shown_dates(page: _Page, day_first: bool) -> list[str]:
@@ -845,7 +966,8 @@ def _first_date(values: Iterable[Any], day_first: bool) -> str | None:
 def _url_date(*urls: str | None) -> str | None:
     """A /2019/11/19/ (or 2019-11-19) date in the page's URL path."""
     for url in urls:
-        match = _URL_DATE.search(urlsplit(url).path) if url else None
+        parts = _split_url(url)
+        match = _URL_DATE.search(parts.path) if parts else None
         if match:
             found = normalize_date("-".join(f"{int(g):02d}" for g in match.groups()))
             if found:
@@ -856,10 +978,11 @@ def _url_date(*urls: str | None) -> str | None:
 def _visible_date(page: _Page, day_first: bool) -> str | None:
     """The first dated element after the headline (else before it), outside teasers."""
     before: str | None = None
-    seen_h1 = False
-    for node in page.tree.css(_DATE_SELECTOR)[:MAX_DATE_NODES]:
+    seen_h1 = page.headline is None
+    headline = page.headline.mem_id if page.headline is not None else None
+    for node in _region(page).css(_DATE_SELECTOR)[:MAX_DATE_NODES]:
         if node.tag == "h1":
-            seen_h1 = True
+            seen_h1 = seen_h1 or node.mem_id == headline
             continue
         if not _is_date_node(node) or _excluded(node, page.shared):
             continue
@@ -1013,8 +1136,8 @@ def _split_tags(values: list[str]) -> tuple[str, ...]:
 
 
 def is_plausible_tag(tag: str) -> bool:
-    """Not a URL, and has a letter or digit."""
-    return any(c.isalnum() for c in tag) and "://" not in tag
+    """Starts with a letter or digit (not an internal '@marker' / '_flag'), not a URL."""
+    return tag[:1].isalnum() and "://" not in tag
 
 
-__all__ = ["extract_metadata", "is_plausible_name", "reduce_language", "strip_site_name"]
+__all__ = ["extract_metadata", "reduce_language", "strip_site_name"]
