@@ -1,10 +1,10 @@
-"""Train dechaff's block classifier on wcxb-dev (CC-BY-4.0) and write src/dechaff/models/blocks.json.
+"""Train dechaff's block classifier on wcxb-dev (CC-BY-4.0); writes src/dechaff/models/blocks.json.
 
 Labels come from aligning each block's text with the gold main content: a block is ``main``
 when most of its word 4-grams (or, for short blocks, its whole word sequence) occur in the gold.
 Never train on dragnet (evaluation only). aeb is held out for evaluation too.
 
-Usage: .venv/bin/python scripts/train_classifier.py [--data ../shared/data] [--cache /tmp/dechaff-train.npz]
+Usage: .venv/bin/python scripts/train_classifier.py [--data ../shared/data] [--jobs 2]
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def label_blocks(block_texts: list[str], gold: str) -> list[int]:
 
 def page_rows(args: tuple[str, str, dict[str, Any]]) -> dict[str, Any] | None:
     path, dataset, gold = args
-    raw = gzip.open(path).read()
+    with gzip.open(path) as fh:
+        raw = fh.read()
     html = decode(raw).text
     tree = parse(html)
     meta = extract_metadata(tree, gold.get("url"))
@@ -132,7 +133,7 @@ def fit_tokens(rows: list[dict[str, Any]], key: str, c: float) -> dict[str, floa
     from sklearn.linear_model import LogisticRegression
 
     X_dicts = [d for r in rows for d in r[key]]
-    y = np.array([l for r in rows for l in r["labels"]])
+    y = np.array([label for r in rows for label in r["labels"]])
     w = np.concatenate([np.array(r["words"], float) / sum(r["words"]) for r in rows])
     vec = DictVectorizer()
     X = vec.fit_transform(X_dicts)
@@ -142,7 +143,7 @@ def fit_tokens(rows: list[dict[str, Any]], key: str, c: float) -> dict[str, floa
     names = np.array(vec.get_feature_names_out())[keep]
     clf = LogisticRegression(C=c, max_iter=2000)
     clf.fit(X, y, sample_weight=w * len(rows))
-    return {str(n): float(v) for n, v in zip(names, clf.coef_[0]) if abs(v) > 1e-3}
+    return {str(n): float(v) for n, v in zip(names, clf.coef_[0], strict=True) if abs(v) > 1e-3}
 
 
 MIN_TOKEN_BLOCKS = 30
@@ -156,7 +157,7 @@ def features_for(rows: list[dict[str, Any]], tw: dict[str, float], nw: dict[str,
 
 def stack(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     X = np.vstack([r["X"] for r in rows])
-    y = np.array([l for r in rows for l in r["labels"]])
+    y = np.array([label for r in rows for label in r["labels"]])
     w = np.concatenate([np.array(r["words"], float) / sum(r["words"]) for r in rows])
     return X, y, w * len(rows)
 
@@ -198,11 +199,13 @@ def shingle_f1(pred: str, gold: str) -> tuple[float | None, float | None]:
     return prec, rec
 
 
-def evaluate(rows: list[dict[str, Any]], probs: list[np.ndarray], threshold: float) -> dict[str, float]:
+def evaluate(
+    rows: list[dict[str, Any]], probs: list[np.ndarray], threshold: float
+) -> dict[str, float]:
     ps, rs = [], []
     by_type: dict[str, list[float]] = defaultdict(list)
-    for r, pr in zip(rows, probs):
-        text = "\n".join(t for t, p in zip(r["texts"], pr) if p >= threshold)
+    for r, pr in zip(rows, probs, strict=True):
+        text = "\n".join(t for t, p in zip(r["texts"], pr, strict=True) if p >= threshold)
         p, rc = shingle_f1(text, r["gold"])
         if p is not None:
             ps.append(p)

@@ -18,18 +18,45 @@ TEASER_MIN_WORDS = 4
 """A link reads as a teaser headline (not a menu entry) from this many words on."""
 TEASER_LINK_DENSITY = 0.6
 """A block mostly made of link text is a teaser headline or a menu entry."""
-TEASER_MIN_ITEMS = 2
-"""Teasers come in runs: a lone headline link is not a related-stories list."""
+TEASER_MIN_ITEMS = 3
+"""Teasers come in runs: one or two headline links are in-text references, not a list."""
+TEASER_MIN_CJK_CHARS = 8
+"""Chinese/Japanese/Korean headlines have no spaces: count characters instead of words."""
+TEASER_ITEM_DEPTH = 4
+"""How far above a headline block its list item may sit (link → heading → card → li)."""
+TEASER_BODY_MIN_CHARS = 300
+"""A teaser run is chaff only beside a real body; without one (a listing page) it is content."""
+TEASER_BODY_RATIO = 0.5
+"""...and only when that body is at least this large relative to the run."""
+RUN_HEADING_MAX_CHARS = 60
+"""A run's own heading ("Related stories", "Más leídas") is short."""
 BYLINE_MAX_CHARS = 120
 """A byline is one short line; anything longer is prose that mentions the author."""
+BYLINE_EXTRA_CHARS = 60
+"""Room beside the author's name in a byline ("By X, Staff Writer · Updated 3 hours ago")."""
+BYLINE_MAX_OFFSET = 6
+"""Bylines sit at the top: at most this many blocks after the body starts."""
+DATELINE_MAX_CHARS = 40
+"""A ``<time>`` line this short near the top is a dateline, not prose."""
 TITLE_SIMILARITY = 0.8
 """Word overlap with the page title above which a heading is the headline itself."""
 CAPTION_MAX_CHARS = 400
 """Longer text inside a figure is prose laid out in a figure, not a caption."""
+COMMENT_AUTHOR_MAX_CHARS = 60
+"""A commenter's name is short; longer text in an "author" element is the comment itself."""
+KICKER_MAX_WORDS = 3
+"""Above the headline, a line this short is a section label; body text comes below it."""
+LABEL_MAX_WORDS = 2
+"""A linked line this short between paragraphs is a tag or section label, not a sentence."""
+AD_TOKEN_DEPTH = 3
+"""Ad-slot class names count on the block's element and its two nearest ancestors."""
 MAX_RELATED = 50
 """Related lists longer than this are site indexes, not recommendations."""
 
 _WORD_RE = re.compile(r"\w+")
+_LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
+_AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
+_AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
     re.IGNORECASE,
@@ -74,6 +101,7 @@ def assemble(
         for b in blocks:
             if b.flags & IN_TABLE:
                 labels[b.index] = Label.BOILERPLATE
+    _mark_labels(page, labels)
     _mark_headline(blocks, labels, meta)
     _mark_bylines(blocks, labels, meta)
     captions = _mark_captions(page, labels)
@@ -88,6 +116,18 @@ def assemble(
         comments=_comments(page, comment_blocks),
         comment_blocks=comment_blocks,
     )
+
+
+def _mark_labels(page: Page, labels: list[Label]) -> None:
+    """Lone short lines that are links (topic tags, kickers) or sit in ad slots are not prose."""
+    for b in page.blocks:
+        if labels[b.index] is not Label.MAIN or b.heading_level or b.tag in _LIST_TAGS:
+            continue
+        near = page.ancestors(b.element)[:AD_TOKEN_DEPTH]
+        if any(_AD_TOKENS.intersection(page.elements[i].tokens) for i in near):
+            labels[b.index] = Label.BOILERPLATE
+        elif len(_WORD_RE.findall(b.text)) <= LABEL_MAX_WORDS and b.link_density > 0.5:
+            labels[b.index] = Label.BOILERPLATE
 
 
 def _first_main(labels: list[Label]) -> int:
@@ -110,6 +150,15 @@ def _mark_headline(blocks: list[Block], labels: list[Label], meta: Metadata) -> 
                 labels[b.index] = Label.TITLE
         elif b.tag == "h1" and near_top and labels[b.index] is Label.MAIN and b.index <= first:
             labels[b.index] = Label.TITLE
+    _drop_kickers(blocks, labels)
+
+
+def _drop_kickers(blocks: list[Block], labels: list[Label]) -> None:
+    """Short lines above the headline (section kicker, "World", "Analysis") are not body."""
+    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
+    for b in blocks[:headline]:
+        if labels[b.index] is Label.MAIN and len(_WORD_RE.findall(b.text)) <= KICKER_MAX_WORDS:
+            labels[b.index] = Label.BOILERPLATE
 
 
 def _mark_bylines(blocks: list[Block], labels: list[Label], meta: Metadata) -> None:
@@ -119,13 +168,16 @@ def _mark_bylines(blocks: list[Block], labels: list[Label], meta: Metadata) -> N
     for b in blocks:
         if labels[b.index] is not Label.MAIN or b.chars > BYLINE_MAX_CHARS:
             continue
-        if b.index > first + 6 and not (b.flags & IN_TIME):
+        if b.index > first + BYLINE_MAX_OFFSET and not (b.flags & IN_TIME):
             continue
         low = b.text.lower()
         named = any(n in low for n in names)
-        if (named and b.chars < len(max(names, key=len, default="")) + 60) or _BYLINE_RE.match(b.text):
-            labels[b.index] = Label.BYLINE
-        elif b.flags & IN_TIME and b.chars < 40:
+        longest = len(max(names, key=len, default=""))
+        if (
+            (named and b.chars < longest + BYLINE_EXTRA_CHARS)
+            or _BYLINE_RE.match(b.text)
+            or (b.flags & IN_TIME and b.chars < DATELINE_MAX_CHARS)
+        ):
             labels[b.index] = Label.BYLINE
 
 
@@ -186,47 +238,101 @@ def _comments(page: Page, blocks: list[Block]) -> list[Comment]:
 
 def _is_author_block(page: Page, block: Block) -> bool:
     tokens = page.elements[block.element].tokens
-    return block.chars < 60 and any(t in ("author", "name", "fn", "username", "user") for t in tokens)
+    return block.chars < COMMENT_AUTHOR_MAX_CHARS and any(t in _AUTHOR_TOKENS for t in tokens)
+
+
+def _teaser_heads(page: Page) -> list[tuple[Block, str, str]]:
+    """Blocks that read as a linked headline: mostly link text, several words, not a menu."""
+    heads = []
+    for b in page.blocks:
+        if b.flags & IN_NAV or not b.links or b.link_density < TEASER_LINK_DENSITY:
+            continue
+        anchor, href = max(b.links, key=lambda link: len(link[0]))
+        if _headline_like(anchor):
+            heads.append((b, anchor, href))
+    return heads
+
+
+def _headline_like(text: str) -> bool:
+    words = len(_WORD_RE.findall(text))
+    cjk = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
+    return words >= TEASER_MIN_WORDS or cjk >= TEASER_MIN_CJK_CHARS
+
+
+def _item_of(page: Page, block: Block) -> int:
+    """The list item a teaser headline belongs to (``li``/``article``, else its element's parent)."""
+    chain = page.ancestors(block.element)
+    for index in chain[:TEASER_ITEM_DEPTH]:
+        if page.elements[index].tag in ("li", "article"):
+            return index
+    return chain[1] if len(chain) > 1 else chain[0]
 
 
 def _mark_teasers(page: Page, labels: list[Label]) -> list[Related]:
-    """Runs of headline links outside the body (each maybe with a snippet) are related items."""
-    candidates: list[tuple[Block, str, str]] = []
-    for b in page.blocks:
-        if labels[b.index] is not Label.BOILERPLATE or b.flags & IN_NAV or not b.links:
-            continue
-        if b.link_density < TEASER_LINK_DENSITY:
-            continue
-        anchor, href = max(b.links, key=lambda link: len(link[0]))
-        if len(_WORD_RE.findall(anchor)) >= TEASER_MIN_WORDS:
-            candidates.append((b, anchor, href))
-    if len(candidates) < TEASER_MIN_ITEMS:
-        return []
+    """Runs of similar items, each a linked headline (maybe with a snippet), beside a body.
+
+    A run is chaff when the body outside it is substantial; on a listing page the run *is* the
+    content and stays.
+    """
+    groups: dict[int, list[tuple[int, Block, str, str]]] = {}
+    for b, anchor, href in _teaser_heads(page):
+        item = _item_of(page, b)
+        groups.setdefault(page.elements[item].parent, []).append((item, b, anchor, href))
     related: list[Related] = []
-    seen: set[str] = set()
-    for b, anchor, href in candidates:
-        key = anchor.lower()
-        labels[b.index] = Label.TEASER
-        if key in seen:
+    for members in groups.values():
+        items = {item for item, *_ in members}
+        if len(items) < TEASER_MIN_ITEMS:
             continue
-        seen.add(key)
-        snippet = _snippet(page, labels, b, anchor)
-        related.append(Related(title=anchor, url=href or None, snippet=snippet))
-        if len(related) >= MAX_RELATED:
-            break
-    return related
+        blocks = _blocks_in_items(page, items)
+        inside = sum(b.chars for b in blocks)
+        outside = sum(b.chars for b in page.blocks if labels[b.index] is Label.MAIN) - sum(
+            b.chars for b in blocks if labels[b.index] is Label.MAIN
+        )
+        if outside < max(TEASER_BODY_MIN_CHARS, TEASER_BODY_RATIO * inside):
+            continue
+        related += _collect(page, labels, members, blocks)
+        _mark_run_heading(page, labels, blocks)
+    return related[:MAX_RELATED]
 
 
-def _snippet(page: Page, labels: list[Label], head: Block, title: str) -> str:
-    """The non-link text right after a teaser headline, inside the same item."""
-    item = page.elements[head.element].parent
-    parts = []
-    for b in page.blocks[head.index + 1 : head.index + 4]:
-        if labels[b.index] is not Label.BOILERPLATE or b.link_density > 0.5:
-            break
-        if item not in page.ancestors(b.element):
-            break
+def _blocks_in_items(page: Page, items: set[int]) -> list[Block]:
+    out = []
+    for item in items:
+        el = page.elements[item]
+        if el.first_block >= 0:
+            out += page.blocks[el.first_block : el.last_block + 1]
+    return sorted(out, key=lambda b: b.index)
+
+
+def _collect(
+    page: Page, labels: list[Label], members: list[tuple[int, Block, str, str]], blocks: list[Block]
+) -> list[Related]:
+    by_item: dict[int, list[Block]] = {}
+    for b in blocks:
         labels[b.index] = Label.TEASER
-        if b.text.lower() != title.lower():
-            parts.append(b.text)
-    return " ".join(parts)
+    for item, *_ in members:
+        el = page.elements[item]
+        by_item[item] = page.blocks[el.first_block : el.last_block + 1]
+    out = []
+    seen: set[int] = set()
+    for item, head, anchor, href in members:
+        if item in seen:
+            continue
+        seen.add(item)
+        title_key = anchor.lower()
+        snippet = " ".join(
+            b.text for b in by_item[item]
+            if b is not head and b.text.lower() != title_key and not (b.flags & IN_TIME)
+            and b.link_density < TEASER_LINK_DENSITY
+        )
+        out.append(Related(title=anchor, url=href or None, snippet=snippet))
+    return out
+
+
+def _mark_run_heading(page: Page, labels: list[Label], blocks: list[Block]) -> None:
+    """The short heading right above a teaser run ("Related stories") belongs to the run."""
+    before = blocks[0].index - 1
+    if before >= 0:
+        b = page.blocks[before]
+        if b.chars <= RUN_HEADING_MAX_CHARS and (b.heading_level or b.link_density == 0):
+            labels[b.index] = Label.TEASER

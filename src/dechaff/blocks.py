@@ -1,4 +1,4 @@
-"""Stage 4 — blocks: cut the DOM into text blocks and describe each with the facts a classifier needs.
+"""Stage 4 — blocks: cut the DOM into text blocks, each with the facts a classifier needs.
 
 A *block* is the inline text of one block-level element (a paragraph, heading, list item, table
 cell, caption, ...). Every element on the path from ``<body>`` is recorded once in an element
@@ -194,6 +194,7 @@ class _Cutter:
         self.truncated = False
         self.link_depth = 0
         self.link_text: list[str] = []
+        self.open_hrefs: list[str] = []
 
     # -- elements -------------------------------------------------------------------------
     def open_element(self, node: LexborNode, tag: str, parent: int) -> int:
@@ -231,6 +232,9 @@ class _Cutter:
         text = "".join(buf.text)
         text = text.strip("\n") if in_pre else text.strip()
         if text:
+            if self.link_depth and not buf.links:
+                # A link wrapping block elements (a card): credit the block to that link.
+                buf.links.append((text, self.open_hrefs[-1] if self.open_hrefs else ""))
             chars = len(text)
             markdown = "".join(buf.markdown).strip()
             block = Block(
@@ -320,6 +324,7 @@ def _open_inline(cutter: _Cutter, tag: str, element: Element) -> None:
         if cutter.link_depth == 0:
             cutter.link_text = []
         cutter.link_depth += 1
+        cutter.open_hrefs.append(element.href or "")
         if cutter.include_links and element.href:
             cutter.buf.markdown.append("[")
 
@@ -336,6 +341,8 @@ def _close(cutter: _Cutter, block_el: int, inner_el: int, tag: str) -> None:
         _close_mark(buf, mark)
     elif tag == "a" and cutter.link_depth:
         cutter.link_depth -= 1
+        if cutter.open_hrefs:
+            cutter.open_hrefs.pop()
         anchor = _WS_RE.sub(" ", "".join(cutter.link_text)).strip()
         if cutter.link_depth == 0 and anchor:
             buf.links.append((anchor, element.href or ""))

@@ -6,7 +6,6 @@ One row per block, one named column per fact. The same function serves training
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping

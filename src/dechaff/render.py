@@ -29,7 +29,11 @@ def _rows(page: Page, blocks: Sequence[Block]) -> Iterator[tuple[Block, list[Blo
         row = page.elements[block.element].parent
         cells = [block]
         i += 1
-        while i < n and blocks[i].tag in CELL_TAGS and page.elements[blocks[i].element].parent == row:
+        while (
+            i < n
+            and blocks[i].tag in CELL_TAGS
+            and page.elements[blocks[i].element].parent == row
+        ):
             cells.append(blocks[i])
             i += 1
         yield block, cells
