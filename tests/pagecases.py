@@ -45,7 +45,7 @@ OPTIONAL_KEYS = frozenset(
         "notes",
     }
 )
-KNOWN_KEYS = REQUIRED_KEYS | OPTIONAL_KEYS
+KNOWN_KEYS = REQUIRED_KEYS | OPTIONAL_KEYS | {"known_failure"}
 KEY_ORDER = (
     "description",
     "source",

@@ -25,8 +25,13 @@ MAX_TOTAL_BYTES = 15 * 1024 * 1024
 def test_page(case: pc.Case) -> None:
     article = dechaff.extract(case.page_bytes(), case.url)
     failures = pc.check(case.expected, article)
+    known = case.expected.get("known_failure")
+    if failures and known:
+        pytest.xfail(f"known failure (issue stays open until fixed): {known}")
     if failures:
         pytest.fail(pc.format_failures(case, failures), pytrace=False)
+    if known:
+        pytest.fail(f"{case.name} passes now: delete its known_failure entry", pytrace=False)
 
 
 # --------------------------------------------------------------------------- the cases themselves
