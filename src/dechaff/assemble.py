@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from dechaff.article import Comment, Metadata, Related
 from dechaff.blocks import IN_NAV, IN_TABLE, IN_TIME, Block, Page
-from dechaff.classify import Label, in_comments, is_caption
+from dechaff.classify import Label, comment_containers, is_caption
 
 TEASER_MIN_WORDS = 4
 """A link reads as a teaser headline (not a menu entry) from this many words on."""
@@ -22,14 +23,22 @@ TEASER_MIN_ITEMS = 3
 """Teasers come in runs: one or two headline links are in-text references, not a list."""
 TEASER_MIN_CJK_CHARS = 8
 """Chinese/Japanese/Korean headlines have no spaces: count characters instead of words."""
-TEASER_ITEM_DEPTH = 4
-"""How far above a headline block its list item may sit (link → heading → card → li)."""
+TEASER_ITEM_DEPTH = 6
+"""How far above a headline block its card may reach (heading → link → text → card → li)."""
 TEASER_BODY_MIN_CHARS = 300
 """A teaser run is chaff only beside a real body; without one (a listing page) it is content."""
 TEASER_BODY_RATIO = 0.5
 """...and only when that body is at least this large relative to the run."""
 RUN_HEADING_MAX_CHARS = 60
 """A run's own heading ("Related stories", "Más leídas") is short."""
+MIN_BODY_CHARS = 250
+"""Below this much body text the first pass probably missed the article (trafilatura: 250)."""
+RELAXED_THRESHOLDS = (0.25, 0.15)
+"""Lower P(main) cut-offs tried in turn, like Readability's relaxed retries."""
+PROSE_MIN_CHARS = 80
+"""A relaxed pass admits only blocks this long (one full sentence or more)..."""
+PROSE_MAX_LINK_DENSITY = 0.3
+"""...and mostly free of links."""
 BYLINE_MAX_CHARS = 120
 """A byline is one short line; anything longer is prose that mentions the author."""
 BYLINE_EXTRA_CHARS = 60
@@ -50,6 +59,8 @@ LABEL_MAX_WORDS = 2
 """A linked line this short between paragraphs is a tag or section label, not a sentence."""
 AD_TOKEN_DEPTH = 3
 """Ad-slot class names count on the block's element and its two nearest ancestors."""
+COMMENT_WRAPPER_SHARE = 0.5
+"""A comment-named element holding this share of the body text wraps the article instead."""
 MAX_RELATED = 50
 """Related lists longer than this are site indexes, not recommendations."""
 
@@ -97,6 +108,7 @@ def assemble(
     """Label every block, then gather the body and the parts separated from it."""
     blocks = page.blocks
     labels = [Label.MAIN if p >= threshold else Label.BOILERPLATE for p in probs]
+    _relax_if_empty(blocks, probs, labels)
     if not include_tables:
         for b in blocks:
             if b.flags & IN_TABLE:
@@ -124,10 +136,22 @@ def _mark_labels(page: Page, labels: list[Label]) -> None:
         if labels[b.index] is not Label.MAIN or b.heading_level or b.tag in _LIST_TAGS:
             continue
         near = page.ancestors(b.element)[:AD_TOKEN_DEPTH]
-        if any(_AD_TOKENS.intersection(page.elements[i].tokens) for i in near):
+        if any(_AD_TOKENS.intersection(page.elements[i].tokens) for i in near) or (len(_WORD_RE.findall(b.text)) <= LABEL_MAX_WORDS and b.link_density > 0.5):
             labels[b.index] = Label.BOILERPLATE
-        elif len(_WORD_RE.findall(b.text)) <= LABEL_MAX_WORDS and b.link_density > 0.5:
-            labels[b.index] = Label.BOILERPLATE
+
+
+def _relax_if_empty(blocks: list[Block], probs: list[float], labels: list[Label]) -> None:
+    """Too little body: retry with lower thresholds, admitting only prose-like blocks."""
+    body = sum(b.chars for b in blocks if labels[b.index] is Label.MAIN)
+    for relaxed in RELAXED_THRESHOLDS:
+        if body >= MIN_BODY_CHARS:
+            return
+        for b in blocks:
+            if labels[b.index] is Label.MAIN or probs[b.index] < relaxed:
+                continue
+            if b.chars >= PROSE_MIN_CHARS and b.link_density < PROSE_MAX_LINK_DENSITY:
+                labels[b.index] = Label.MAIN
+                body += b.chars
 
 
 def _first_main(labels: list[Label]) -> int:
@@ -199,21 +223,34 @@ def _near_main(labels: list[Label], i: int) -> bool:
 
 
 def _mark_comments(page: Page, labels: list[Label]) -> list[Block]:
+    """Blocks inside a comment-named container, unless that container wraps the body itself."""
+    main_total = sum(b.chars for b in page.blocks if labels[b.index] is Label.MAIN)
+    verdict: dict[int, bool] = {}
     out = []
     for b in page.blocks:
         if labels[b.index] in (Label.TITLE, Label.CAPTION):
             continue
-        if in_comments(page, b) and not _main_outside_comments(page, b):
-            labels[b.index] = Label.COMMENT
-            out.append(b)
+        for container in comment_containers(page, b):
+            if container not in verdict:
+                verdict[container] = _is_comment_section(page, labels, container, main_total)
+            if verdict[container]:
+                labels[b.index] = Label.COMMENT
+                out.append(b)
+                break
     return out
 
 
-def _main_outside_comments(page: Page, block: Block) -> bool:
-    """Guard against a page whose whole body sits inside a "comment"-named wrapper."""
-    root = page.elements[0]
-    el = page.elements[block.element]
-    return el.chars > 0.8 * root.chars
+def _is_comment_section(page: Page, labels: list[Label], container: int, main_total: int) -> bool:
+    """A "comment"-named element holding most of the body is a page wrapper, not comments."""
+    el = page.elements[container]
+    if el.first_block < 0:
+        return False
+    inside = sum(
+        b.chars
+        for b in page.blocks[el.first_block : el.last_block + 1]
+        if labels[b.index] is Label.MAIN
+    )
+    return inside < COMMENT_WRAPPER_SHARE * main_total
 
 
 def _comments(page: Page, blocks: list[Block]) -> list[Comment]:
@@ -247,9 +284,9 @@ def _teaser_heads(page: Page) -> list[tuple[Block, str, str]]:
     for b in page.blocks:
         if b.flags & IN_NAV or not b.links or b.link_density < TEASER_LINK_DENSITY:
             continue
-        anchor, href = max(b.links, key=lambda link: len(link[0]))
-        if _headline_like(anchor):
-            heads.append((b, anchor, href))
+        if _headline_like(b.text):
+            href = max(b.links, key=lambda link: len(link[0]))[1]
+            heads.append((b, b.text, href))
     return heads
 
 
@@ -259,13 +296,19 @@ def _headline_like(text: str) -> bool:
     return words >= TEASER_MIN_WORDS or cjk >= TEASER_MIN_CJK_CHARS
 
 
-def _item_of(page: Page, block: Block) -> int:
-    """The list item a teaser headline belongs to (``li``/``article``, else its element's parent)."""
-    chain = page.ancestors(block.element)
-    for index in chain[:TEASER_ITEM_DEPTH]:
-        if page.elements[index].tag in ("li", "article"):
-            return index
-    return chain[1] if len(chain) > 1 else chain[0]
+def _item_of(page: Page, block: Block, heads: list[int]) -> int:
+    """The largest element around a teaser headline that holds no other headline (its card)."""
+    item = block.element
+    for _ in range(TEASER_ITEM_DEPTH):
+        parent = page.elements[item].parent
+        if parent < 0:
+            break
+        el = page.elements[parent]
+        count = bisect_right(heads, el.last_block) - bisect_left(heads, el.first_block)
+        if count > 1:
+            break
+        item = parent
+    return item
 
 
 def _mark_teasers(page: Page, labels: list[Label]) -> list[Related]:
@@ -275,8 +318,10 @@ def _mark_teasers(page: Page, labels: list[Label]) -> list[Related]:
     content and stays.
     """
     groups: dict[int, list[tuple[int, Block, str, str]]] = {}
-    for b, anchor, href in _teaser_heads(page):
-        item = _item_of(page, b)
+    found = _teaser_heads(page)
+    head_indices = [b.index for b, *_ in found]
+    for b, anchor, href in found:
+        item = _item_of(page, b, head_indices)
         groups.setdefault(page.elements[item].parent, []).append((item, b, anchor, href))
     related: list[Related] = []
     for members in groups.values():

@@ -142,10 +142,11 @@ def is_caption(page: Page, block: Block) -> bool:
     return False
 
 
-def in_comments(page: Page, block: Block) -> bool:
-    """Inside an element whose class/id names comments."""
+def comment_containers(page: Page, block: Block) -> list[int]:
+    """The ancestors whose class/id names comments, innermost first."""
+    found = []
     for index in page.ancestors(block.element):
         classid = page.elements[index].classid
         if classid and _COMMENT_RE.search(classid):
-            return True
-    return False
+            found.append(index)
+    return found
