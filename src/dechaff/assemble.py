@@ -25,6 +25,12 @@ TEASER_MIN_CJK_CHARS = 8
 """Chinese/Japanese/Korean headlines have no spaces: count characters instead of words."""
 TEASER_ITEM_DEPTH = 6
 """How far above a headline block its card may reach (heading → link → text → card → li)."""
+TEASER_CARD_SPAN = 3
+"""Linked lines this close together (headline, then a linked dek) belong to one card."""
+TEASER_CARD_MAX_CHARS = 800
+"""A card (headline, dek, snippet, date) is short; a larger element is a section, not a card."""
+IN_BODY_SHARE = 0.2
+"""A run with at least this share of the body's prose on each side sits inside the article."""
 TEASER_BODY_MIN_CHARS = 300
 """A teaser run is chaff only beside a real body; without one (a listing page) it is content."""
 TEASER_BODY_RATIO = 0.5
@@ -304,8 +310,11 @@ def _item_of(page: Page, block: Block, heads: list[int]) -> int:
         if parent < 0:
             break
         el = page.elements[parent]
-        count = bisect_right(heads, el.last_block) - bisect_left(heads, el.first_block)
-        if count > 1:
+        if el.chars > TEASER_CARD_MAX_CHARS:
+            break
+        lo = bisect_left(heads, el.first_block)
+        hi = bisect_right(heads, el.last_block)
+        if hi - lo > 1 and heads[hi - 1] - heads[lo] > TEASER_CARD_SPAN:
             break
         item = parent
     return item
@@ -335,9 +344,28 @@ def _mark_teasers(page: Page, labels: list[Label]) -> list[Related]:
         )
         if outside < max(TEASER_BODY_MIN_CHARS, TEASER_BODY_RATIO * inside):
             continue
+        if _inside_body(page.blocks, labels, blocks[0].index, blocks[-1].index):
+            continue
         related += _collect(page, labels, members, blocks)
         _mark_run_heading(page, labels, blocks)
     return related[:MAX_RELATED]
+
+
+def _inside_body(blocks: list[Block], labels: list[Label], first: int, last: int) -> bool:
+    """A run with a good part of the body on both sides is in the article (a list of links)."""
+
+    def prose(part: list[Block]) -> int:
+        return sum(
+            b.chars
+            for b in part
+            if labels[b.index] is Label.MAIN
+            and b.chars >= PROSE_MIN_CHARS
+            and b.link_density < PROSE_MAX_LINK_DENSITY
+        )
+
+    before, after = prose(blocks[:first]), prose(blocks[last + 1 :])
+    total = before + after
+    return total > 0 and min(before, after) >= IN_BODY_SHARE * total
 
 
 def _blocks_in_items(page: Page, items: set[int]) -> list[Block]:
@@ -368,7 +396,6 @@ def _collect(
         snippet = " ".join(
             b.text for b in by_item[item]
             if b is not head and b.text.lower() != title_key and not (b.flags & IN_TIME)
-            and b.link_density < TEASER_LINK_DENSITY
         )
         out.append(Related(title=anchor, url=href or None, snippet=snippet))
     return out
