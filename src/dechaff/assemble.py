@@ -66,7 +66,8 @@ LABEL_MAX_WORDS = 2
 AD_TOKEN_DEPTH = 3
 """Ad-slot class names count on the block's element and its two nearest ancestors."""
 COMMENT_WRAPPER_SHARE = 0.5
-"""A comment-named element holding this share of the body text wraps the article instead."""
+"""A comment-named element holding this share of the body text wraps the article (or the page
+is a thread whose posts are the content): it is not a comment section."""
 MAX_RELATED = 50
 """Related lists longer than this are site indexes, not recommendations."""
 
@@ -114,7 +115,6 @@ def assemble(
     """Label every block, then gather the body and the parts separated from it."""
     blocks = page.blocks
     labels = [Label.MAIN if p >= threshold else Label.BOILERPLATE for p in probs]
-    _relax_if_empty(blocks, probs, labels)
     if not include_tables:
         for b in blocks:
             if b.flags & IN_TABLE:
@@ -125,6 +125,7 @@ def assemble(
     captions = _mark_captions(page, labels)
     comment_blocks = _mark_comments(page, labels)
     related = _mark_teasers(page, labels)
+    _relax_if_empty(blocks, probs, labels)
     body = [b for b in blocks if labels[b.index] is Label.MAIN]
     return Assembly(
         labels=labels,
@@ -142,7 +143,9 @@ def _mark_labels(page: Page, labels: list[Label]) -> None:
         if labels[b.index] is not Label.MAIN or b.heading_level or b.tag in _LIST_TAGS:
             continue
         near = page.ancestors(b.element)[:AD_TOKEN_DEPTH]
-        if any(_AD_TOKENS.intersection(page.elements[i].tokens) for i in near) or (len(_WORD_RE.findall(b.text)) <= LABEL_MAX_WORDS and b.link_density > 0.5):
+        in_ad_slot = any(_AD_TOKENS.intersection(page.elements[i].tokens) for i in near)
+        tag_label = len(_WORD_RE.findall(b.text)) <= LABEL_MAX_WORDS and b.link_density > 0.5
+        if in_ad_slot or tag_label:
             labels[b.index] = Label.BOILERPLATE
 
 
@@ -153,7 +156,7 @@ def _relax_if_empty(blocks: list[Block], probs: list[float], labels: list[Label]
         if body >= MIN_BODY_CHARS:
             return
         for b in blocks:
-            if labels[b.index] is Label.MAIN or probs[b.index] < relaxed:
+            if labels[b.index] is not Label.BOILERPLATE or probs[b.index] < relaxed:
                 continue
             if b.chars >= PROSE_MIN_CHARS and b.link_density < PROSE_MAX_LINK_DENSITY:
                 labels[b.index] = Label.MAIN
@@ -229,7 +232,7 @@ def _near_main(labels: list[Label], i: int) -> bool:
 
 
 def _mark_comments(page: Page, labels: list[Label]) -> list[Block]:
-    """Blocks inside a comment-named container, unless that container wraps the body itself."""
+    """Blocks inside a comment-named container, unless that container holds most of the body."""
     main_total = sum(b.chars for b in page.blocks if labels[b.index] is Label.MAIN)
     verdict: dict[int, bool] = {}
     out = []
@@ -247,10 +250,7 @@ def _mark_comments(page: Page, labels: list[Label]) -> list[Block]:
 
 
 def _is_comment_section(page: Page, labels: list[Label], container: int, main_total: int) -> bool:
-    """A "comment"-named element holding most of the body is a page wrapper, not comments."""
     el = page.elements[container]
-    if el.first_block < 0:
-        return False
     inside = sum(
         b.chars
         for b in page.blocks[el.first_block : el.last_block + 1]

@@ -129,7 +129,7 @@ def default_model() -> BlockModel:
 
 
 _CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text"})
-_COMMENT_RE = re.compile(r"(?:^|[^a-z])(comment|comments|reply|replies|disqus|respond)(?:[^a-z]|$)")
+_COMMENT_RE = re.compile(r"(?:^|[^a-z])(?:comment|repl(?:y|ies)|disqus|respond)")
 
 
 def is_caption(page: Page, block: Block) -> bool:
