@@ -332,16 +332,18 @@ def _mark_teasers(page: Page, labels: list[Label]) -> list[Related]:
     for b, anchor, href in found:
         item = _item_of(page, b, head_indices)
         groups.setdefault(page.elements[item].parent, []).append((item, b, anchor, href))
-    related: list[Related] = []
+    runs = []
     for members in groups.values():
         items = {item for item, *_ in members}
-        if len(items) < TEASER_MIN_ITEMS:
-            continue
-        blocks = _blocks_in_items(page, items)
+        if len(items) >= TEASER_MIN_ITEMS:
+            runs.append((members, _blocks_in_items(page, items)))
+    in_runs = {b.index for _, blocks in runs for b in blocks}
+    outside = sum(
+        b.chars for b in page.blocks if labels[b.index] is Label.MAIN and b.index not in in_runs
+    )
+    related: list[Related] = []
+    for members, blocks in runs:
         inside = sum(b.chars for b in blocks)
-        outside = sum(b.chars for b in page.blocks if labels[b.index] is Label.MAIN) - sum(
-            b.chars for b in blocks if labels[b.index] is Label.MAIN
-        )
         if outside < max(TEASER_BODY_MIN_CHARS, TEASER_BODY_RATIO * inside):
             continue
         if _inside_body(page.blocks, labels, blocks[0].index, blocks[-1].index):

@@ -8,7 +8,12 @@ table, so blocks can be grouped by container and containers can be scored.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
+
+import numpy as np
+import numpy.typing as npt
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -75,34 +80,170 @@ _TAG_FLAGS = {
 
 _WS_RE = re.compile(r"\s+")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_TOKEN_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+"""Word pieces of a class/id value: the runs of ASCII letters and digits."""
 
 MAX_BLOCKS = 20_000
 """Stop cutting after this many blocks: no article needs more, and it bounds time on huge pages."""
 MAX_ELEMENTS = 200_000
 """Stop walking after this many elements, for the same reason."""
+PARAGRAPH_MIN_CHARS = 80
+"""A block this long with few links reads as a prose paragraph (about one full sentence)."""
+PARAGRAPH_MAX_LINK_DENSITY = 0.5
+"""...few links: less than half of its text is link text."""
+
+IntArray = npt.NDArray[np.int64]
+
+_INLINE_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
+
+# What the walk does with a node, by tag (anything else is an inline element).
+_TEXT, _SKIP, _BR, _BLOCK, _MARK, _LINK, _INLINE = range(7)
+_KINDS: dict[str | None, int] = {
+    **dict.fromkeys(BLOCK_TAGS, _BLOCK),
+    **dict.fromkeys(_INLINE_MARKS, _MARK),
+    "a": _LINK,
+    "br": _BR,
+    **dict.fromkeys(SKIP_TAGS, _SKIP),  # last: a skipped tag (``dialog``) is never a block
+    "img": _SKIP,  # never text and never recorded, hidden or not
+    "-text": _TEXT,
+    "-comment": _SKIP,
+    "-doctype": _SKIP,
+    "-document": _SKIP,
+    None: _SKIP,
+}
+"""Tags not listed are inline elements (or, named ``-...``, other non-element nodes)."""
 
 
 @dataclass(slots=True)
-class Element:
-    """One element on some block's path (only elements inside ``<body>`` are recorded)."""
+class ElementTable:
+    """Every element on some block's path (inside ``<body>``), one list per column.
 
-    tag: str
-    parent: int
-    depth: int
-    flags: int
-    classid: str
-    """Lowercased ``class`` and ``id`` attribute values, space-joined."""
-    tokens: tuple[str, ...] = ()
-    """Word pieces of ``classid`` (``"post-body main"`` → ``post``, ``body``, ``main``)."""
-    href: str | None = None
-    # Totals over the blocks below this element, filled after the walk.
-    chars: int = 0
-    link_chars: int = 0
-    n_blocks: int = 0
-    n_paragraphs: int = 0
-    first_block: int = -1
-    last_block: int = -1
+    Elements are numbered in document order, so a parent comes before its children and the
+    subtree of element ``i`` is exactly the elements ``i .. end[i] - 1``.
+    """
+
+    tag: list[str] = field(default_factory=list)
+    parent: list[int] = field(default_factory=list)
+    depth: list[int] = field(default_factory=list)
+    flags: list[int] = field(default_factory=list)
+    name: list[int] = field(default_factory=list)
+    """Index into ``names``: the element's class/id value."""
+    end: list[int] = field(default_factory=list)
+    """One past the last element of this element's subtree."""
+    hrefs: dict[int, str | None] = field(default_factory=dict)
+    """``href`` of each ``<a>`` element."""
+    names: list[str] = field(default_factory=lambda: [""])
+    """Distinct lowercased ``class`` and ``id`` values, space-joined (``names[0]`` is none)."""
+    name_tokens: list[tuple[str, ...]] = field(default_factory=lambda: [()])
+    """Word pieces of each name (``"post-body main"`` → ``post``, ``body``, ``main``)."""
+    # Totals over the blocks below each element, filled after the walk (see ``_total``).
+    chars: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    link_chars: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    n_blocks: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    n_paragraphs: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    first_block: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    last_block: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.tag)
+
+
+class Element:
+    """One row of the element table (a read-only view)."""
+
+    __slots__ = ("_table", "index")
+
+    def __init__(self, table: ElementTable, index: int) -> None:
+        self._table = table
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"Element({self.index}, {self.tag!r}, parent={self.parent})"
+
+    @property
+    def tag(self) -> str:
+        return self._table.tag[self.index]
+
+    @property
+    def parent(self) -> int:
+        return self._table.parent[self.index]
+
+    @property
+    def depth(self) -> int:
+        return self._table.depth[self.index]
+
+    @property
+    def flags(self) -> int:
+        return self._table.flags[self.index]
+
+    @property
+    def classid(self) -> str:
+        """Lowercased ``class`` and ``id`` attribute values, space-joined."""
+        return self._table.names[self._table.name[self.index]]
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """Word pieces of ``classid`` (``"post-body main"`` → ``post``, ``body``, ``main``)."""
+        return self._table.name_tokens[self._table.name[self.index]]
+
+    @property
+    def href(self) -> str | None:
+        return self._table.hrefs.get(self.index)
+
+    @property
+    def chars(self) -> int:
+        return int(self._table.chars[self.index])
+
+    @property
+    def link_chars(self) -> int:
+        return int(self._table.link_chars[self.index])
+
+    @property
+    def n_blocks(self) -> int:
+        return int(self._table.n_blocks[self.index])
+
+    @property
+    def n_paragraphs(self) -> int:
+        return int(self._table.n_paragraphs[self.index])
+
+    @property
+    def first_block(self) -> int:
+        return int(self._table.first_block[self.index])
+
+    @property
+    def last_block(self) -> int:
+        return int(self._table.last_block[self.index])
+
+
+class Elements(Sequence[Element]):
+    """The element table as a sequence of ``Element`` views."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: ElementTable) -> None:
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table.tag)
+
+    @overload
+    def __getitem__(self, index: int) -> Element: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Element]: ...
+
+    def __getitem__(self, index: int | slice) -> Element | list[Element]:
+        if isinstance(index, slice):
+            return [Element(self._table, i) for i in range(len(self))[index]]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("element index out of range")
+        return Element(self._table, index)
+
+    def __iter__(self) -> Iterator[Element]:
+        table = self._table
+        return (Element(table, i) for i in range(len(table.tag)))
 
 
 @dataclass(slots=True)
@@ -138,120 +279,127 @@ class Page:
     """A page cut into blocks, with the element table that the blocks point into."""
 
     blocks: list[Block]
-    elements: list[Element]
+    table: ElementTable = field(default_factory=ElementTable)
     truncated: bool = False
 
     @property
+    def elements(self) -> Elements:
+        return Elements(self.table)
+
+    @property
     def total_chars(self) -> int:
-        return self.elements[0].chars if self.elements else 0
+        return int(self.table.chars[0]) if len(self.table) else 0
 
     def ancestors(self, element: int) -> list[int]:
         """Indices from ``element`` up to the root (inclusive)."""
+        parent = self.table.parent
         chain = []
         while element >= 0:
             chain.append(element)
-            element = self.elements[element].parent
+            element = parent[element]
         return chain
 
 
-@dataclass(slots=True)
-class _Buffer:
-    """Inline text gathered for the block being built."""
-
-    text: list[str] = field(default_factory=list)
-    markdown: list[str] = field(default_factory=list)
-    link_chars: int = 0
-    links: list[tuple[str, str]] = field(default_factory=list)
-
-    def clear(self) -> None:
-        self.text.clear()
-        self.markdown.clear()
-        self.links.clear()
-        self.link_chars = 0
-
-
-_INLINE_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
-
-
-def _is_hidden(node: LexborNode) -> bool:
-    attrs = node.attributes
-    if not attrs:
-        return False
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
-    style = attrs.get("style")
-    return bool(style and _HIDDEN_STYLE_RE.search(style))
-
-
 class _Cutter:
-    """Walks the DOM once (iteratively: depth is unbounded) and emits blocks."""
+    """The walk's state between nodes: the element table, the blocks, the text being gathered."""
 
     def __init__(self, include_links: bool) -> None:
         self.include_links = include_links
+        self.table = ElementTable()
+        self.name_ids: dict[str, int] = {"": 0}
         self.blocks: list[Block] = []
-        self.elements: list[Element] = []
-        self.buf = _Buffer()
         self.truncated = False
+        self.offset = 0
+        # Inline text gathered for the block being built.
+        self.text: list[str] = []
+        self.markdown: list[str] = []
+        self.link_chars = 0
+        self.links: list[tuple[str, str]] = []
+        # Open links.
         self.link_depth = 0
         self.link_text: list[str] = []
         self.open_hrefs: list[str] = []
 
     # -- elements -------------------------------------------------------------------------
-    def open_element(self, node: LexborNode, tag: str, parent: int) -> int:
-        attrs = node.attributes
-        cls = attrs.get("class") or ""
-        ident = attrs.get("id") or ""
-        classid = f"{cls} {ident}".lower().strip() if (cls or ident) else ""
-        parent_el = self.elements[parent] if parent >= 0 else None
-        flags = (parent_el.flags if parent_el else 0) | _TAG_FLAGS.get(tag, 0)
-        depth = parent_el.depth + 1 if parent_el else 0
-        tokens = tuple(t for t in _TOKEN_SPLIT_RE.split(classid) if t) if classid else ()
-        href = attrs.get("href") if tag == "a" else None
-        self.elements.append(Element(tag, parent, depth, flags, classid, tokens, href))
-        return len(self.elements) - 1
+    def name_of(self, attrs: dict[str, str | None]) -> int:
+        """The name index of an element's ``class`` and ``id`` (0 when it has neither)."""
+        cls = attrs.get("class")
+        ident = attrs.get("id")
+        if not (cls or ident):
+            return 0
+        raw = f"{cls or ''} {ident or ''}"
+        name = self.name_ids.get(raw)
+        if name is None:
+            table = self.table
+            classid = raw.lower().strip()
+            name = self.name_ids[raw] = len(table.names)
+            table.names.append(classid)
+            table.name_tokens.append(tuple(_TOKEN_RE.findall(classid)))
+        return name
+
+    def open_root(self, body: LexborNode) -> int:
+        table = self.table
+        table.tag.append("body")
+        table.parent.append(-1)
+        table.depth.append(0)
+        table.flags.append(_TAG_FLAGS.get("body", 0))
+        table.name.append(self.name_of(body.attributes))
+        table.end.append(-1)
+        return 0
+
+    # -- links ----------------------------------------------------------------------------
+    def open_link(self, href: str | None) -> None:
+        if self.link_depth == 0:
+            self.link_text = []
+        self.link_depth += 1
+        self.open_hrefs.append(href or "")
+        if self.include_links and href:
+            self.markdown.append("[")
+
+    def close_link(self, href: str | None) -> None:
+        if not self.link_depth:
+            return
+        self.link_depth -= 1
+        if self.open_hrefs:
+            self.open_hrefs.pop()
+        if self.link_depth == 0:
+            anchor = _WS_RE.sub(" ", "".join(self.link_text)).strip()
+            if anchor:
+                self.links.append((anchor, href or ""))
+        if self.include_links and href:
+            self.markdown.append(f"]({href})")
 
     # -- blocks ---------------------------------------------------------------------------
-    def add_text(self, raw: str, in_pre: bool) -> None:
-        if not raw:
-            return
-        text = raw if in_pre else _WS_RE.sub(" ", raw)
-        if not text.strip() and not self.buf.text:
-            return
-        self.buf.text.append(text)
-        self.buf.markdown.append(text)
-        if self.link_depth:
-            self.buf.link_chars += len(text.strip())
-            self.link_text.append(text)
-
     def flush(self, element: int) -> None:
-        buf = self.buf
-        if not buf.text:
+        """Emit the gathered text as a block of ``element`` (if there is any text)."""
+        if not self.text:
             return
-        el = self.elements[element]
-        in_pre = bool(el.flags & IN_PRE)
-        text = "".join(buf.text)
-        text = text.strip("\n") if in_pre else text.strip()
+        flags = self.table.flags[element]
+        text = "".join(self.text)
+        text = text.strip("\n") if flags & IN_PRE else text.strip()
         if text:
-            if self.link_depth and not buf.links:
+            links = self.links
+            if self.link_depth and not links:
                 # A link wrapping block elements (a card): credit the block to that link.
-                buf.links.append((text, self.open_hrefs[-1] if self.open_hrefs else ""))
+                links.append((text, self.open_hrefs[-1] if self.open_hrefs else ""))
             chars = len(text)
-            markdown = "".join(buf.markdown).strip()
-            block = Block(
-                index=len(self.blocks),
-                text=text,
-                element=element,
-                tag=el.tag,
-                flags=el.flags,
-                chars=chars,
-                link_chars=min(buf.link_chars, chars),
-                markdown=markdown,
-                links=list(buf.links),
+            blocks = self.blocks
+            blocks.append(
+                Block(
+                    len(blocks), text, element, self.table.tag[element], flags, chars,
+                    min(self.link_chars, chars), "".join(self.markdown).strip(), links,
+                    False, self.offset,
+                )
             )
-            self.blocks.append(block)
-            if len(self.blocks) >= MAX_BLOCKS:
+            self.offset += chars
+            self.links = []
+            if len(blocks) >= MAX_BLOCKS:
                 self.truncated = True
-        buf.clear()
+        else:
+            self.links.clear()
+        self.text.clear()
+        self.markdown.clear()
+        self.link_chars = 0
 
 
 def cut_blocks(tree: LexborHTMLParser, *, include_links: bool = False) -> Page:
@@ -259,100 +407,127 @@ def cut_blocks(tree: LexborHTMLParser, *, include_links: bool = False) -> Page:
     body = tree.body
     cutter = _Cutter(include_links)
     if body is None:
-        return Page([], [])
+        return Page([])
     _walk(body, cutter)
-    page = Page(cutter.blocks, cutter.elements, cutter.truncated)
-    _total_elements(page)
-    return page
+    table = cutter.table
+    size = len(table)
+    table.end = [size if end < 0 else end for end in table.end]
+    _total(table, cutter.blocks)
+    return Page(cutter.blocks, table, cutter.truncated)
 
 
-# Stack entries: (node, element index of the enclosing block-level element, element index of
-# this node's parent) for nodes to enter, or ``None`` node with an index to close.
-_Frame = tuple[LexborNode | None, int, int, str]
+def _is_hidden(attrs: dict[str, str | None]) -> bool:
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return bool(style and _HIDDEN_STYLE_RE.search(style))
 
 
-def _walk(body: LexborNode, cutter: _Cutter) -> None:
-    root = cutter.open_element(body, "body", -1)
-    stack: list[_Frame] = [(None, root, root, "body")]
-    _push_children(body, root, root, stack)
-    elements = cutter.elements
-    while stack:
-        if cutter.truncated or len(elements) >= MAX_ELEMENTS:
-            cutter.truncated = True
-            break
-        node, block_el, parent_el, closing_tag = stack.pop()
-        if node is None:
-            _close(cutter, block_el, parent_el, closing_tag)
+# A stack entry for each open element: (the node after it, its index, the enclosing block-level
+# element outside it, its kind).
+_Open = tuple[LexborNode | None, int, int, int]
+
+
+def _walk(body: LexborNode, cut: _Cutter) -> None:  # noqa: C901 - the hot loop, kept in one piece
+    """Walk the DOM in document order (iteratively: depth is unbounded), cutting blocks.
+
+    This loop runs once per DOM node, so its state lives in local variables and the rare
+    events (links, marks, block ends) go to ``_Cutter`` methods.
+    """
+    table = cut.table
+    tags, parents, depths, flags_of, names, ends = (
+        table.tag, table.parent, table.depth, table.flags, table.name, table.end
+    )
+    text_parts, markdown = cut.text, cut.markdown
+    kinds, tag_flags, ws_sub = _KINDS, _TAG_FLAGS, _WS_RE.sub
+    root = cut.open_root(body)
+    stack: list[_Open] = [(None, root, root, _BLOCK)]
+    block_el = parent_el = root
+    flags = flags_of[root]
+    node = body.first_child
+    while True:
+        if node is None:  # the innermost open element ends
+            after, index, block_el, kind = stack.pop()
+            ends[index] = len(tags)
+            if kind == _BLOCK:
+                cut.flush(index)
+                if cut.truncated:
+                    return
+            elif kind == _MARK:
+                _close_mark(markdown, _INLINE_MARKS[tags[index]])
+            elif kind == _LINK:
+                cut.close_link(table.hrefs[index])
+            if not stack:
+                return
+            parent_el = parents[index]
+            flags = flags_of[parent_el]
+            node = after
             continue
         tag = node.tag
-        if tag == "-text":
-            in_pre = bool(elements[parent_el].flags & IN_PRE)
-            cutter.add_text(node.text_content or "", in_pre)
+        kind = kinds.get(tag, -1)
+        if kind == _TEXT:
+            raw = node.text_content
+            if raw:
+                text = raw if flags & IN_PRE else ws_sub(" ", raw)
+                if text_parts or text.strip():
+                    text_parts.append(text)
+                    markdown.append(text)
+                    if cut.link_depth:
+                        cut.link_chars += len(text.strip())
+                        cut.link_text.append(text)
+            node = node.next
             continue
-        if tag is None or tag.startswith("-") or tag in SKIP_TAGS or _is_hidden(node):
+        if kind < 0:
+            kind = _INLINE if tag and tag[0] != "-" else _SKIP
+        if kind == _SKIP:
+            node = node.next
             continue
-        if tag == "br":
-            if elements[block_el].flags & IN_PRE:
-                cutter.add_text("\n", True)
+        attrs = node.attributes
+        if attrs and _is_hidden(attrs):
+            node = node.next
+            continue
+        if kind == _BR:
+            if flags_of[block_el] & IN_PRE:
+                if text_parts:
+                    text_parts.append("\n")
+                    markdown.append("\n")
+                    if cut.link_depth:
+                        cut.link_text.append("\n")
             else:
-                cutter.flush(block_el)
+                cut.flush(block_el)
+                if cut.truncated:
+                    return
+            node = node.next
             continue
-        if tag == "img":
-            continue
-        index = cutter.open_element(node, tag, parent_el)
-        if tag in BLOCK_TAGS:
-            cutter.flush(block_el)
-            stack.append((None, index, block_el, tag))
-            _push_children(node, index, index, stack)
-        else:
-            _open_inline(cutter, tag, elements[index])
-            stack.append((None, block_el, index, tag))
-            _push_children(node, block_el, index, stack)
+        # An element: record it, then enter it.
+        index = len(tags)
+        assert tag is not None
+        tags.append(tag)
+        parents.append(parent_el)
+        depths.append(len(stack))
+        flags |= tag_flags.get(tag, 0)
+        flags_of.append(flags)
+        names.append(cut.name_of(attrs) if attrs else 0)
+        ends.append(-1)
+        stack.append((node.next, index, block_el, kind))
+        if kind == _BLOCK:
+            cut.flush(block_el)
+            block_el = index
+        elif kind == _MARK:
+            markdown.append(_INLINE_MARKS[tag])
+        elif kind == _LINK:
+            href = attrs.get("href")
+            table.hrefs[index] = href
+            cut.open_link(href)
+        if cut.truncated or index + 1 >= MAX_ELEMENTS:
+            cut.truncated = True
+            return
+        parent_el = index
+        node = node.first_child
 
 
-def _push_children(node: LexborNode, block_el: int, parent_el: int, stack: list[_Frame]) -> None:
-    children = list(node.iter(include_text=True))
-    for child in reversed(children):
-        stack.append((child, block_el, parent_el, ""))
-
-
-def _open_inline(cutter: _Cutter, tag: str, element: Element) -> None:
-    mark = _INLINE_MARKS.get(tag)
-    if mark:
-        cutter.buf.markdown.append(mark)
-    elif tag == "a":
-        if cutter.link_depth == 0:
-            cutter.link_text = []
-        cutter.link_depth += 1
-        cutter.open_hrefs.append(element.href or "")
-        if cutter.include_links and element.href:
-            cutter.buf.markdown.append("[")
-
-
-def _close(cutter: _Cutter, block_el: int, inner_el: int, tag: str) -> None:
-    """Close an element: a block-level one flushes its text, an inline one closes its mark."""
-    if tag in BLOCK_TAGS:
-        cutter.flush(block_el)
-        return
-    element = cutter.elements[inner_el]
-    mark = _INLINE_MARKS.get(tag)
-    buf = cutter.buf
-    if mark:
-        _close_mark(buf, mark)
-    elif tag == "a" and cutter.link_depth:
-        cutter.link_depth -= 1
-        if cutter.open_hrefs:
-            cutter.open_hrefs.pop()
-        anchor = _WS_RE.sub(" ", "".join(cutter.link_text)).strip()
-        if cutter.link_depth == 0 and anchor:
-            buf.links.append((anchor, element.href or ""))
-        if cutter.include_links and element.href:
-            buf.markdown.append(f"]({element.href})")
-
-
-def _close_mark(buf: _Buffer, mark: str) -> None:
+def _close_mark(md: list[str], mark: str) -> None:
     """Close ``**``/``*``/`` ` `` around the text since it opened; drop the pair if it is empty."""
-    md = buf.markdown
     try:
         start = len(md) - 1 - md[::-1].index(mark)
     except ValueError:
@@ -368,27 +543,37 @@ def _close_mark(buf: _Buffer, mark: str) -> None:
     md.append(f"{lead}{mark}{stripped}{mark}{trail}")
 
 
-def _total_elements(page: Page) -> None:
-    """Sum each block's text into every element on its path."""
-    elements = page.elements
-    offset = 0
-    for block in page.blocks:
-        block.offset = offset
-        offset += block.chars
-        paragraph = block.chars >= PARAGRAPH_MIN_CHARS and block.link_density < 0.5
-        index = block.element
-        while index >= 0:
-            el = elements[index]
-            el.chars += block.chars
-            el.link_chars += block.link_chars
-            el.n_blocks += 1
-            if paragraph:
-                el.n_paragraphs += 1
-            if el.first_block < 0:
-                el.first_block = block.index
-            el.last_block = block.index
-            index = el.parent
+def _total(table: ElementTable, blocks: list[Block]) -> None:
+    """Total each element's blocks (those of the elements in its subtree ``i .. end[i] - 1``)."""
+    size = len(table)
+    n = len(blocks)
+    element = np.array([b.element for b in blocks], dtype=np.int64)
+    chars = np.array([b.chars for b in blocks], dtype=np.int64)
+    links = np.array([b.link_chars for b in blocks], dtype=np.int64)
+    paragraph = (chars >= PARAGRAPH_MIN_CHARS) & (links / np.maximum(chars, 1)
+                                                   < PARAGRAPH_MAX_LINK_DENSITY)
+    start = np.arange(size, dtype=np.int64)
+    end = np.array(table.end, dtype=np.int64)
 
+    def subtree_sum(weights: IntArray | None) -> IntArray:
+        own = np.bincount(element, weights=weights, minlength=size)
+        running = np.concatenate(([0], np.cumsum(own)))
+        out: IntArray = (running[end] - running[start]).astype(np.int64)
+        return out
 
-PARAGRAPH_MIN_CHARS = 80
-"""A block this long with few links reads as a prose paragraph (about one full sentence)."""
+    table.chars = subtree_sum(chars)
+    table.link_chars = subtree_sum(links)
+    table.n_blocks = subtree_sum(None)
+    table.n_paragraphs = subtree_sum(paragraph.astype(np.int64))
+    # First and last block of each subtree: range minimum/maximum over the per-element ones.
+    order = np.arange(n, dtype=np.int64)
+    own_first = np.full(size + 1, n, dtype=np.int64)
+    np.minimum.at(own_first, element, order)
+    own_last = np.full(size + 1, -1, dtype=np.int64)
+    np.maximum.at(own_last, element, order)
+    bounds = np.empty(2 * size, dtype=np.int64)
+    bounds[0::2] = start
+    bounds[1::2] = end
+    first = np.minimum.reduceat(own_first, bounds)[0::2] if size else own_first[:0]
+    table.first_block = np.where(first >= n, -1, first)
+    table.last_block = np.maximum.reduceat(own_last, bounds)[0::2] if size else own_last[:0]
