@@ -1,9 +1,13 @@
 """Check that an optimisation changed nothing: blocks, features, probabilities and articles.
 
-``python scripts/check_identical.py dump REF`` writes the reference for ~150 pages (50 each
-from aeb, wcxb-dev and dragnet); ``python scripts/check_identical.py compare REF`` recomputes
-everything with the current code and reports every difference. ``REF`` is a path prefix: the
-JSON part goes to ``REF.json`` and the feature matrices to ``REF.npz``.
+``python scripts/check_identical.py dump REF [N]`` writes the reference for N pages (default 50)
+from each of aeb, wcxb-dev and dragnet; ``python scripts/check_identical.py compare REF [N]``
+recomputes everything with the current code and reports every difference. ``REF`` is a path
+prefix: the JSON part goes to ``REF.json`` and the feature matrices to ``REF.npz``.
+
+The reference must come from the code before the change being checked, with everything else
+equal: e.g. run ``dump`` with ``PYTHONPATH`` pointing at a copy of ``src`` where only that change
+is undone. When the model is retrained or assemble rules change, make a new reference.
 """
 
 from __future__ import annotations
@@ -38,10 +42,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
 """``extract`` options compared for every page (covering links, comments and tables)."""
 
 
-def _pages() -> list[tuple[str, str]]:
+def _pages(per_dataset: int) -> list[tuple[str, str]]:
     out = []
     for ds in DATASETS:
-        files = sorted(glob.glob(f"/work/shared/data/{ds}/pages/*.html.gz"))[:PAGES_PER_DATASET]
+        files = sorted(glob.glob(f"/work/shared/data/{ds}/pages/*.html.gz"))[:per_dataset]
         for f in files:
             with gzip.open(f) as fh:
                 out.append((f"{ds}/{Path(f).name}", decode(fh.read()).text))
@@ -79,10 +83,10 @@ def _one(html: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     return record, arrays
 
 
-def dump(ref: str) -> None:
+def dump(ref: str, per_dataset: int = PAGES_PER_DATASET) -> None:
     records: dict[str, Any] = {}
     arrays: dict[str, np.ndarray] = {}
-    for key, html in _pages():
+    for key, html in _pages(per_dataset):
         record, arr = _one(html)
         records[key] = record
         for name, a in arr.items():
@@ -92,12 +96,12 @@ def dump(ref: str) -> None:
     print(f"wrote {len(records)} pages to {ref}.json / {ref}.npz")
 
 
-def compare(ref: str) -> int:
+def compare(ref: str, per_dataset: int = PAGES_PER_DATASET) -> int:
     records = json.loads(Path(f"{ref}.json").read_text())
     arrays = np.load(f"{ref}.npz")
     bad = 0
     worst = 0.0
-    for key, html in _pages():
+    for key, html in _pages(per_dataset):
         record, arr = _one(html)
         record = json.loads(json.dumps(record, ensure_ascii=False))
         want = records[key]
@@ -122,7 +126,8 @@ def compare(ref: str) -> int:
 
 if __name__ == "__main__":
     mode, ref_path = sys.argv[1], sys.argv[2]
+    count = int(sys.argv[3]) if len(sys.argv) > 3 else PAGES_PER_DATASET
     if mode == "dump":
-        dump(ref_path)
+        dump(ref_path, count)
     else:
-        sys.exit(compare(ref_path))
+        sys.exit(compare(ref_path, count))

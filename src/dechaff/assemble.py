@@ -10,10 +10,12 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from dechaff.article import Comment, Metadata, Related
 from dechaff.blocks import IN_NAV, IN_TABLE, IN_TIME, Block, Page
 from dechaff.classify import Label, comment_containers, is_caption
+from dechaff.features import block_words, word_count
 
 TEASER_MIN_WORDS = 4
 """A link reads as a teaser headline (not a menu entry) from this many words on."""
@@ -72,6 +74,7 @@ MAX_RELATED = 50
 """Related lists longer than this are site indexes, not recommendations."""
 
 _WORD_RE = re.compile(r"\w+")
+_CJK_RE = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 _AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
@@ -97,11 +100,19 @@ def _words(text: str) -> set[str]:
     return set(_WORD_RE.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
-def _similar(text: str, ref: set[str]) -> float:
-    words = _words(text)
-    if not words or not ref:
-        return 0.0
-    return len(words & ref) / len(words | ref)
+def _similarities(page: Page, blocks: list[Block], ref: set[str]) -> list[float]:
+    """Word overlap (Jaccard) of each block's text with ``ref``."""
+    if not ref:
+        return [0.0] * len(blocks)
+    lowered_words = block_words(page)  # (the words of NFKC text, when it is that already)
+    out = []
+    for b in blocks:
+        if unicodedata.is_normalized("NFKC", b.text):
+            words = set(lowered_words[b.index])
+        else:
+            words = _words(b.text)
+        out.append(len(words & ref) / len(words | ref) if words else 0.0)
+    return out
 
 
 def assemble(
@@ -120,11 +131,11 @@ def assemble(
             if b.flags & IN_TABLE:
                 labels[b.index] = Label.BOILERPLATE
     _mark_labels(page, labels)
-    _mark_headline(blocks, labels, meta)
+    _mark_headline(page, labels, meta)
     _mark_bylines(blocks, labels, meta)
     captions = _mark_captions(page, labels)
     comment_blocks = _mark_comments(page, labels)
-    related = _mark_teasers(page, labels)
+    related = _mark_teasers(page, labels, meta.url)
     _relax_if_empty(blocks, probs, labels)
     body = [b for b in blocks if labels[b.index] is Label.MAIN]
     return Assembly(
@@ -142,9 +153,8 @@ def _mark_labels(page: Page, labels: list[Label]) -> None:
     for b in page.blocks:
         if labels[b.index] is not Label.MAIN or b.heading_level or b.tag in _LIST_TAGS:
             continue
-        near = page.ancestors(b.element)[:AD_TOKEN_DEPTH]
-        in_ad_slot = any(_AD_TOKENS.intersection(page.elements[i].tokens) for i in near)
-        tag_label = len(_WORD_RE.findall(b.text)) <= LABEL_MAX_WORDS and b.link_density > 0.5
+        in_ad_slot = page.named_near(_AD_TOKENS, AD_TOKEN_DEPTH)[b.element]
+        tag_label = b.link_density > 0.5 and word_count(page, b) <= LABEL_MAX_WORDS
         if in_ad_slot or tag_label:
             labels[b.index] = Label.BOILERPLATE
 
@@ -170,27 +180,27 @@ def _first_main(labels: list[Label]) -> int:
     return len(labels)
 
 
-def _mark_headline(blocks: list[Block], labels: list[Label], meta: Metadata) -> None:
+def _mark_headline(page: Page, labels: list[Label], meta: Metadata) -> None:
     """The headline is the title, not body text: drop it (and repeats of it) from the body."""
+    blocks = page.blocks
     title_words = _words(meta.title or "")
     first = _first_main(labels)
-    for b in blocks:
-        if b.chars > 300:
-            continue
+    short = [b for b in blocks if b.chars <= 300]
+    for b, similar in zip(short, _similarities(page, short, title_words), strict=True):
         near_top = b.index <= first + 2
-        if title_words and _similar(b.text, title_words) >= TITLE_SIMILARITY:
+        if title_words and similar >= TITLE_SIMILARITY:
             if labels[b.index] is Label.MAIN or near_top:
                 labels[b.index] = Label.TITLE
         elif b.tag == "h1" and near_top and labels[b.index] is Label.MAIN and b.index <= first:
             labels[b.index] = Label.TITLE
-    _drop_kickers(blocks, labels)
+    _drop_kickers(page, labels)
 
 
-def _drop_kickers(blocks: list[Block], labels: list[Label]) -> None:
+def _drop_kickers(page: Page, labels: list[Label]) -> None:
     """Short lines above the headline (section kicker, "World", "Analysis") are not body."""
-    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
-    for b in blocks[:headline]:
-        if labels[b.index] is Label.MAIN and len(_WORD_RE.findall(b.text)) <= KICKER_MAX_WORDS:
+    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), 0)
+    for b in page.blocks[:headline]:
+        if labels[b.index] is Label.MAIN and word_count(page, b) <= KICKER_MAX_WORDS:
             labels[b.index] = Label.BOILERPLATE
 
 
@@ -290,37 +300,37 @@ def _teaser_heads(page: Page) -> list[tuple[Block, str, str]]:
     for b in page.blocks:
         if b.flags & IN_NAV or not b.links or b.link_density < TEASER_LINK_DENSITY:
             continue
-        if _headline_like(b.text):
+        if _headline_like(page, b):
             href = max(b.links, key=lambda link: len(link[0]))[1]
             heads.append((b, b.text, href))
     return heads
 
 
-def _headline_like(text: str) -> bool:
-    words = len(_WORD_RE.findall(text))
-    cjk = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
-    return words >= TEASER_MIN_WORDS or cjk >= TEASER_MIN_CJK_CHARS
+def _headline_like(page: Page, block: Block) -> bool:
+    if word_count(page, block) >= TEASER_MIN_WORDS:
+        return True
+    return len(_CJK_RE.findall(block.text)) >= TEASER_MIN_CJK_CHARS
 
 
 def _item_of(page: Page, block: Block, heads: list[int]) -> int:
     """The largest element around a teaser headline that holds no other headline (its card)."""
+    table = page.table
     item = block.element
     for _ in range(TEASER_ITEM_DEPTH):
-        parent = page.elements[item].parent
+        parent = table.parent[item]
         if parent < 0:
             break
-        el = page.elements[parent]
-        if el.chars > TEASER_CARD_MAX_CHARS:
+        if table.chars[parent] > TEASER_CARD_MAX_CHARS:
             break
-        lo = bisect_left(heads, el.first_block)
-        hi = bisect_right(heads, el.last_block)
+        lo = bisect_left(heads, table.first_block[parent])
+        hi = bisect_right(heads, table.last_block[parent])
         if hi - lo > 1 and heads[hi - 1] - heads[lo] > TEASER_CARD_SPAN:
             break
         item = parent
     return item
 
 
-def _mark_teasers(page: Page, labels: list[Label]) -> list[Related]:
+def _mark_teasers(page: Page, labels: list[Label], base_url: str | None) -> list[Related]:
     """Runs of similar items, each a linked headline (maybe with a snippet), beside a body.
 
     A run is chaff when the body outside it is substantial; on a listing page the run *is* the
@@ -331,7 +341,7 @@ def _mark_teasers(page: Page, labels: list[Label]) -> list[Related]:
     head_indices = [b.index for b, *_ in found]
     for b, anchor, href in found:
         item = _item_of(page, b, head_indices)
-        groups.setdefault(page.elements[item].parent, []).append((item, b, anchor, href))
+        groups.setdefault(page.table.parent[item], []).append((item, b, anchor, href))
     runs = []
     for members in groups.values():
         items = {item for item, *_ in members}
@@ -348,7 +358,7 @@ def _mark_teasers(page: Page, labels: list[Label]) -> list[Related]:
             continue
         if _inside_body(page.blocks, labels, blocks[0].index, blocks[-1].index):
             continue
-        related += _collect(page, labels, members, blocks)
+        related += _collect(page, labels, members, blocks, base_url)
         _mark_run_heading(page, labels, blocks)
     return related[:MAX_RELATED]
 
@@ -372,22 +382,22 @@ def _inside_body(blocks: list[Block], labels: list[Label], first: int, last: int
 
 def _blocks_in_items(page: Page, items: set[int]) -> list[Block]:
     out = []
+    first, last = page.table.first_block, page.table.last_block
     for item in items:
-        el = page.elements[item]
-        if el.first_block >= 0:
-            out += page.blocks[el.first_block : el.last_block + 1]
+        if first[item] >= 0:
+            out += page.blocks[first[item] : last[item] + 1]
     return sorted(out, key=lambda b: b.index)
 
 
 def _collect(
     page: Page, labels: list[Label], members: list[tuple[int, Block, str, str]], blocks: list[Block]
-) -> list[Related]:
+, base_url: str | None) -> list[Related]:
     by_item: dict[int, list[Block]] = {}
     for b in blocks:
         labels[b.index] = Label.TEASER
+    first, last = page.table.first_block, page.table.last_block
     for item, *_ in members:
-        el = page.elements[item]
-        by_item[item] = page.blocks[el.first_block : el.last_block + 1]
+        by_item[item] = page.blocks[first[item] : last[item] + 1]
     out = []
     seen: set[int] = set()
     for item, head, anchor, href in members:
@@ -399,8 +409,21 @@ def _collect(
             b.text for b in by_item[item]
             if b is not head and b.text.lower() != title_key and not (b.flags & IN_TIME)
         )
-        out.append(Related(title=anchor, url=href or None, snippet=snippet))
+        url = _absolute(href, base_url)
+        out.append(Related(title=anchor, url=url, snippet=snippet))
     return out
+
+
+def _absolute(href: str, base_url: str | None) -> str | None:
+    """The link as an absolute URL when the page's own URL is known."""
+    if not href:
+        return None
+    if base_url and not href.startswith(("http://", "https://")):
+        try:
+            return urljoin(base_url, href)
+        except ValueError:
+            return href
+    return href
 
 
 def _mark_run_heading(page: Page, labels: list[Label], blocks: list[Block]) -> None:

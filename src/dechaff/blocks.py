@@ -3,6 +3,11 @@
 A *block* is the inline text of one block-level element (a paragraph, heading, list item, table
 cell, caption, ...). Every element on the path from ``<body>`` is recorded once in an element
 table, so blocks can be grouped by container and containers can be scored.
+
+The walk is the hot loop of extraction (it runs once per DOM node), so the element table is kept
+column by column (``ElementTable``: lists, plus arrays for the vectorised features) and
+``Page.elements[i]`` is a read-only view of one row. Totals over an element's blocks use the
+document order: the subtree of element ``i`` is the elements ``i .. end[i] - 1``.
 """
 
 from __future__ import annotations
@@ -10,11 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
-
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 SKIP_TAGS = frozenset(
@@ -78,10 +82,10 @@ _TAG_FLAGS = {
     "time": IN_TIME,
 }
 
-_WS_RE = re.compile(r"\s+")
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_TOKEN_RE = re.compile(r"[a-z0-9]+")
-"""Word pieces of a class/id value: the runs of ASCII letters and digits."""
+_TOKEN_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789"
+_TOKEN_BYTES = bytes(c if c in _TOKEN_CHARS else ord(" ") for c in range(256))
+"""``bytes.translate`` table keeping ASCII lowercase letters and digits (all else: a space)."""
 
 MAX_BLOCKS = 20_000
 """Stop cutting after this many blocks: no article needs more, and it bounds time on huge pages."""
@@ -93,6 +97,23 @@ PARAGRAPH_MAX_LINK_DENSITY = 0.5
 """...few links: less than half of its text is link text."""
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+NameTest = frozenset[str] | re.Pattern[str]
+"""How to pick class/id names: by tokens, or by a pattern searched in the lowercased name."""
+
+
+def _no_ints() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def ints(values: list[int]) -> IntArray:
+    """A list of ints as an array (``np.fromiter`` converts them about twice as fast)."""
+    return np.fromiter(values, dtype=np.int64, count=len(values))
+
+
+def floats(values: list[float]) -> FloatArray:
+    return np.fromiter(values, dtype=np.float64, count=len(values))
+
 
 _INLINE_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 
@@ -114,7 +135,22 @@ _KINDS: dict[str | None, int] = {
 """Tags not listed are inline elements (or, named ``-...``, other non-element nodes)."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
+class ElementArrays:
+    """The element table's numeric columns as arrays, for vectorised features."""
+
+    parent: IntArray = field(default_factory=_no_ints)
+    end: IntArray = field(default_factory=_no_ints)
+    name: IntArray = field(default_factory=_no_ints)
+    chars: IntArray = field(default_factory=_no_ints)
+    link_chars: IntArray = field(default_factory=_no_ints)
+    n_blocks: IntArray = field(default_factory=_no_ints)
+    n_paragraphs: IntArray = field(default_factory=_no_ints)
+    first_block: IntArray = field(default_factory=_no_ints)
+    last_block: IntArray = field(default_factory=_no_ints)
+
+
+@dataclass(slots=True, eq=False)
 class ElementTable:
     """Every element on some block's path (inside ``<body>``), one list per column.
 
@@ -137,12 +173,15 @@ class ElementTable:
     name_tokens: list[tuple[str, ...]] = field(default_factory=lambda: [()])
     """Word pieces of each name (``"post-body main"`` → ``post``, ``body``, ``main``)."""
     # Totals over the blocks below each element, filled after the walk (see ``_total``).
-    chars: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    link_chars: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    n_blocks: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    n_paragraphs: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    first_block: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    last_block: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    chars: list[int] = field(default_factory=list)
+    link_chars: list[int] = field(default_factory=list)
+    n_blocks: list[int] = field(default_factory=list)
+    n_paragraphs: list[int] = field(default_factory=list)
+    first_block: list[int] = field(default_factory=list)
+    """Index of the first block below the element (-1: none)."""
+    last_block: list[int] = field(default_factory=list)
+    arrays: ElementArrays = field(default_factory=ElementArrays)
+    """The numeric columns again, as arrays."""
 
     def __len__(self) -> int:
         return len(self.tag)
@@ -192,27 +231,27 @@ class Element:
 
     @property
     def chars(self) -> int:
-        return int(self._table.chars[self.index])
+        return self._table.chars[self.index]
 
     @property
     def link_chars(self) -> int:
-        return int(self._table.link_chars[self.index])
+        return self._table.link_chars[self.index]
 
     @property
     def n_blocks(self) -> int:
-        return int(self._table.n_blocks[self.index])
+        return self._table.n_blocks[self.index]
 
     @property
     def n_paragraphs(self) -> int:
-        return int(self._table.n_paragraphs[self.index])
+        return self._table.n_paragraphs[self.index]
 
     @property
     def first_block(self) -> int:
-        return int(self._table.first_block[self.index])
+        return self._table.first_block[self.index]
 
     @property
     def last_block(self) -> int:
-        return int(self._table.last_block[self.index])
+        return self._table.last_block[self.index]
 
 
 class Elements(Sequence[Element]):
@@ -274,13 +313,26 @@ class Block:
         return int(self.tag[1]) if self.tag in HEADING_TAGS else 0
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Page:
     """A page cut into blocks, with the element table that the blocks point into."""
 
     blocks: list[Block]
     table: ElementTable = field(default_factory=ElementTable)
     truncated: bool = False
+    # Block columns as arrays (filled with the element totals).
+    block_element: IntArray = field(default_factory=_no_ints)
+    """``Block.element`` of each block."""
+    block_chars: IntArray = field(default_factory=_no_ints)
+    block_links: IntArray = field(default_factory=_no_ints)
+    words: list[list[str]] | None = None
+    """The words of each block's lowercased text (see ``features.block_words``)."""
+    word_counts: list[int] | None = None
+    """How many words each block's text has (filled by ``features.page_features``)."""
+    _memo: dict[tuple[object, NameTest], list[bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _live: set[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def elements(self) -> Elements:
@@ -288,7 +340,7 @@ class Page:
 
     @property
     def total_chars(self) -> int:
-        return int(self.table.chars[0]) if len(self.table) else 0
+        return self.table.chars[0] if len(self.table) else 0
 
     def ancestors(self, element: int) -> list[int]:
         """Indices from ``element`` up to the root (inclusive)."""
@@ -299,6 +351,83 @@ class Page:
             element = parent[element]
         return chain
 
+    def names_matching(self, test: NameTest) -> list[bool]:
+        """Per distinct class/id name (``table.names``): whether it has one of the tokens in
+        ``test`` (a set), or ``test`` (a pattern) is found in it. Worked out once per page, and
+        only for the names of elements with some block below them (for others: False)."""
+        hits = self._memo.get(("names", test))
+        if hits is None:
+            table = self.table
+            hits = [False] * len(table.names)
+            if isinstance(test, re.Pattern):
+                for k in self._live_names():
+                    hits[k] = bool(table.names[k] and test.search(table.names[k]))
+            else:
+                for k in self._live_names():
+                    hits[k] = not test.isdisjoint(table.name_tokens[k])
+            self._memo[("names", test)] = hits
+        return hits
+
+    def _live_names(self) -> set[int]:
+        """The names of the elements with some block below them."""
+        if self._live is None:
+            table = self.table
+            self._live = {table.name[i] for i in np.flatnonzero(table.arrays.n_blocks).tolist()}
+        return self._live
+
+    def named_near(self, test: NameTest, levels: int) -> list[bool]:
+        """Per element: whether it or its nearest ancestors (``levels`` elements in all) are
+        named as ``test`` says (see ``names_matching``)."""
+        near = self._memo.get((levels, test))
+        if near is None:
+            size = len(self.table)
+            hits = self.names_matching(test)
+            if not any(hits):
+                near = [False] * size
+            else:
+                arrays = self.table.arrays
+                hit = np.array([*hits, False])  # (a last False for "no element")
+                name = np.append(arrays.name, len(hits))
+                parent = np.append(arrays.parent, -1)
+                element = np.arange(size)
+                found = np.zeros(size, dtype=np.bool_)
+                for _ in range(levels):
+                    found |= hit[name[element]]
+                    element = parent[element]
+                near = found.tolist()
+            self._memo[(levels, test)] = near
+        return near
+
+    def inside_named(self, test: NameTest) -> list[bool]:
+        """Per element: whether it or one of its ancestors is named as ``test`` says."""
+        inside = self._memo.get(("inside", test))
+        if inside is None:
+            table = self.table
+            size = len(table)
+            hits = self.names_matching(test)
+            if not any(hits):
+                inside = [False] * size
+            else:
+                named = np.flatnonzero(np.array(hits)[table.arrays.name])
+                # +1 where a named element's subtree starts, -1 where it ends.
+                depth = np.bincount(named, minlength=size + 1) - np.bincount(
+                    table.arrays.end[named], minlength=size + 1
+                )
+                inside = (np.cumsum(depth[:size]) > 0).tolist()
+            self._memo[("inside", test)] = inside
+        return inside
+
+    def subtree_sum(self, values: npt.NDArray[Any]) -> FloatArray:
+        """Per element: the total of ``values`` (one per block) over the blocks below it.
+
+        Exact for whole numbers (partial sums stay below 2**53), like adding each block's value
+        into every element on its path.
+        """
+        size = len(self.table)
+        own = np.bincount(self.block_element, weights=values, minlength=size)
+        running = np.concatenate((np.zeros(1), np.cumsum(own)))
+        return np.asarray(running[self.table.arrays.end] - running[:size], dtype=np.float64)
+
 
 class _Cutter:
     """The walk's state between nodes: the element table, the blocks, the text being gathered."""
@@ -308,6 +437,8 @@ class _Cutter:
         self.table = ElementTable()
         self.name_ids: dict[str, int] = {"": 0}
         self.blocks: list[Block] = []
+        self.columns: tuple[list[int], list[int], list[int]] = ([], [], [])
+        """Element, chars and link chars of each block."""
         self.truncated = False
         self.offset = 0
         # Inline text gathered for the block being built.
@@ -322,7 +453,19 @@ class _Cutter:
 
     # -- elements -------------------------------------------------------------------------
     def name_of(self, attrs: dict[str, str | None]) -> int:
-        """The name index of an element's ``class`` and ``id`` (0 when it has neither)."""
+        """The name index of an element's ``class`` and ``id`` (0: neither; -1: it is hidden).
+
+        Names are recorded as written; ``finish_names`` lowercases and splits them once each.
+        """
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            return -1
+        style = attrs.get("style")
+        if style and _HIDDEN_STYLE_RE.search(style):
+            return -1
+        return self.shown_name_of(attrs)
+
+    def shown_name_of(self, attrs: dict[str, str | None]) -> int:
+        """``name_of`` without the hidden check."""
         cls = attrs.get("class")
         ident = attrs.get("id")
         if not (cls or ident):
@@ -330,20 +473,21 @@ class _Cutter:
         raw = f"{cls or ''} {ident or ''}"
         name = self.name_ids.get(raw)
         if name is None:
-            table = self.table
-            classid = raw.lower().strip()
-            name = self.name_ids[raw] = len(table.names)
-            table.names.append(classid)
-            table.name_tokens.append(tuple(_TOKEN_RE.findall(classid)))
+            name = self.name_ids[raw] = len(self.table.names)
+            self.table.names.append(raw)
         return name
+
+    def finish_names(self) -> None:
+        table = self.table
+        table.names = [raw.lower().strip() for raw in table.names]
+        table.name_tokens = [_tokens(name) for name in table.names]
 
     def open_root(self, body: LexborNode) -> int:
         table = self.table
         table.tag.append("body")
         table.parent.append(-1)
-        table.depth.append(0)
         table.flags.append(_TAG_FLAGS.get("body", 0))
-        table.name.append(self.name_of(body.attributes))
+        table.name.append(self.shown_name_of(body.attributes))  # (the body is never skipped)
         table.end.append(-1)
         return 0
 
@@ -363,7 +507,7 @@ class _Cutter:
         if self.open_hrefs:
             self.open_hrefs.pop()
         if self.link_depth == 0:
-            anchor = _WS_RE.sub(" ", "".join(self.link_text)).strip()
+            anchor = " ".join("".join(self.link_text).split())  # (whitespace runs: one space)
             if anchor:
                 self.links.append((anchor, href or ""))
         if self.include_links and href:
@@ -383,14 +527,18 @@ class _Cutter:
                 # A link wrapping block elements (a card): credit the block to that link.
                 links.append((text, self.open_hrefs[-1] if self.open_hrefs else ""))
             chars = len(text)
+            link_chars = min(self.link_chars, chars)
             blocks = self.blocks
             blocks.append(
                 Block(
                     len(blocks), text, element, self.table.tag[element], flags, chars,
-                    min(self.link_chars, chars), "".join(self.markdown).strip(), links,
-                    False, self.offset,
+                    link_chars, "".join(self.markdown).strip(), links, False, self.offset,
                 )
             )
+            elements, chars_of, links_of = self.columns
+            elements.append(element)
+            chars_of.append(chars)
+            links_of.append(link_chars)
             self.offset += chars
             self.links = []
             if len(blocks) >= MAX_BLOCKS:
@@ -409,18 +557,18 @@ def cut_blocks(tree: LexborHTMLParser, *, include_links: bool = False) -> Page:
     if body is None:
         return Page([])
     _walk(body, cutter)
-    table = cutter.table
-    size = len(table)
-    table.end = [size if end < 0 else end for end in table.end]
-    _total(table, cutter.blocks)
-    return Page(cutter.blocks, table, cutter.truncated)
+    cutter.finish_names()
+    page = Page(cutter.blocks, cutter.table, cutter.truncated)
+    _total(page, cutter.columns)
+    return page
 
 
-def _is_hidden(attrs: dict[str, str | None]) -> bool:
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
-    style = attrs.get("style")
-    return bool(style and _HIDDEN_STYLE_RE.search(style))
+def _tokens(name: str) -> tuple[str, ...]:
+    """Word pieces of a lowercased class/id value: its runs of ASCII letters and digits."""
+    if not name:
+        return ()
+    pieces = name.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES)
+    return tuple(pieces.decode("ascii").split())
 
 
 # A stack entry for each open element: (the node after it, its index, the enclosing block-level
@@ -428,18 +576,19 @@ def _is_hidden(attrs: dict[str, str | None]) -> bool:
 _Open = tuple[LexborNode | None, int, int, int]
 
 
-def _walk(body: LexborNode, cut: _Cutter) -> None:  # noqa: C901 - the hot loop, kept in one piece
+def _walk(body: LexborNode, cut: _Cutter) -> None:
     """Walk the DOM in document order (iteratively: depth is unbounded), cutting blocks.
 
     This loop runs once per DOM node, so its state lives in local variables and the rare
     events (links, marks, block ends) go to ``_Cutter`` methods.
     """
     table = cut.table
-    tags, parents, depths, flags_of, names, ends = (
-        table.tag, table.parent, table.depth, table.flags, table.name, table.end
+    tags, parents, flags_of, names, ends = (
+        table.tag, table.parent, table.flags, table.name, table.end
     )
+    last_element = MAX_ELEMENTS - 1
     text_parts, markdown = cut.text, cut.markdown
-    kinds, tag_flags, ws_sub = _KINDS, _TAG_FLAGS, _WS_RE.sub
+    kinds, tag_flags = _KINDS, _TAG_FLAGS
     root = cut.open_root(body)
     stack: list[_Open] = [(None, root, root, _BLOCK)]
     block_el = parent_el = root
@@ -450,9 +599,10 @@ def _walk(body: LexborNode, cut: _Cutter) -> None:  # noqa: C901 - the hot loop,
             after, index, block_el, kind = stack.pop()
             ends[index] = len(tags)
             if kind == _BLOCK:
-                cut.flush(index)
-                if cut.truncated:
-                    return
+                if text_parts:
+                    cut.flush(index)
+                    if cut.truncated:
+                        return
             elif kind == _MARK:
                 _close_mark(markdown, _INLINE_MARKS[tags[index]])
             elif kind == _LINK:
@@ -467,14 +617,29 @@ def _walk(body: LexborNode, cut: _Cutter) -> None:  # noqa: C901 - the hot loop,
         kind = kinds.get(tag, -1)
         if kind == _TEXT:
             raw = node.text_content
-            if raw:
-                text = raw if flags & IN_PRE else ws_sub(" ", raw)
-                if text_parts or text.strip():
-                    text_parts.append(text)
-                    markdown.append(text)
+            if not raw:
+                pass
+            elif flags & IN_PRE:
+                if text_parts or raw.strip():
+                    text_parts.append(raw)
+                    markdown.append(raw)
                     if cut.link_depth:
-                        cut.link_chars += len(text.strip())
-                        cut.link_text.append(text)
+                        cut.link_chars += len(raw.strip())
+                        cut.link_text.append(raw)
+            elif raw.isspace():  # collapses to one space, kept only inside a block's text
+                if text_parts:
+                    text_parts.append(" ")
+                    markdown.append(" ")
+                    if cut.link_depth:
+                        cut.link_text.append(" ")
+            else:
+                if not raw.isprintable() or "  " in raw:  # (printable: only ASCII spaces)
+                    raw = _squeeze(raw)
+                text_parts.append(raw)
+                markdown.append(raw)
+                if cut.link_depth:
+                    cut.link_chars += len(raw.strip())
+                    cut.link_text.append(raw)
             node = node.next
             continue
         if kind < 0:
@@ -483,7 +648,8 @@ def _walk(body: LexborNode, cut: _Cutter) -> None:  # noqa: C901 - the hot loop,
             node = node.next
             continue
         attrs = node.attributes
-        if attrs and _is_hidden(attrs):
+        name = cut.name_of(attrs) if attrs else 0
+        if name < 0:
             node = node.next
             continue
         if kind == _BR:
@@ -493,25 +659,27 @@ def _walk(body: LexborNode, cut: _Cutter) -> None:  # noqa: C901 - the hot loop,
                     markdown.append("\n")
                     if cut.link_depth:
                         cut.link_text.append("\n")
-            else:
+            elif text_parts:
                 cut.flush(block_el)
                 if cut.truncated:
                     return
             node = node.next
             continue
         # An element: record it, then enter it.
+        assert tag is not None  # (only text and skipped nodes lack a tag)
         index = len(tags)
-        assert tag is not None
         tags.append(tag)
         parents.append(parent_el)
-        depths.append(len(stack))
         flags |= tag_flags.get(tag, 0)
         flags_of.append(flags)
-        names.append(cut.name_of(attrs) if attrs else 0)
+        names.append(name)
         ends.append(-1)
         stack.append((node.next, index, block_el, kind))
         if kind == _BLOCK:
-            cut.flush(block_el)
+            if text_parts:
+                cut.flush(block_el)
+                if cut.truncated:
+                    return
             block_el = index
         elif kind == _MARK:
             markdown.append(_INLINE_MARKS[tag])
@@ -519,11 +687,21 @@ def _walk(body: LexborNode, cut: _Cutter) -> None:  # noqa: C901 - the hot loop,
             href = attrs.get("href")
             table.hrefs[index] = href
             cut.open_link(href)
-        if cut.truncated or index + 1 >= MAX_ELEMENTS:
+        if index == last_element:
             cut.truncated = True
             return
         parent_el = index
         node = node.first_child
+
+
+def _squeeze(text: str) -> str:
+    """Each whitespace run as one space (``re.sub(r"\\s+", " ", text)``), at ``str.split`` speed.
+
+    For text that is not all whitespace (``str.split`` and ``\\s`` agree on what is).
+    """
+    lead = " " if text[0].isspace() else ""
+    trail = " " if text[-1].isspace() else ""
+    return f"{lead}{' '.join(text.split())}{trail}"
 
 
 def _close_mark(md: list[str], mark: str) -> None:
@@ -543,37 +721,45 @@ def _close_mark(md: list[str], mark: str) -> None:
     md.append(f"{lead}{mark}{stripped}{mark}{trail}")
 
 
-def _total(table: ElementTable, blocks: list[Block]) -> None:
-    """Total each element's blocks (those of the elements in its subtree ``i .. end[i] - 1``)."""
-    size = len(table)
-    n = len(blocks)
-    element = np.array([b.element for b in blocks], dtype=np.int64)
-    chars = np.array([b.chars for b in blocks], dtype=np.int64)
-    links = np.array([b.link_chars for b in blocks], dtype=np.int64)
-    paragraph = (chars >= PARAGRAPH_MIN_CHARS) & (links / np.maximum(chars, 1)
-                                                   < PARAGRAPH_MAX_LINK_DENSITY)
-    start = np.arange(size, dtype=np.int64)
-    end = np.array(table.end, dtype=np.int64)
-
-    def subtree_sum(weights: IntArray | None) -> IntArray:
-        own = np.bincount(element, weights=weights, minlength=size)
-        running = np.concatenate(([0], np.cumsum(own)))
-        out: IntArray = (running[end] - running[start]).astype(np.int64)
-        return out
-
-    table.chars = subtree_sum(chars)
-    table.link_chars = subtree_sum(links)
-    table.n_blocks = subtree_sum(None)
-    table.n_paragraphs = subtree_sum(paragraph.astype(np.int64))
-    # First and last block of each subtree: range minimum/maximum over the per-element ones.
+def _total(page: Page, columns: tuple[list[int], list[int], list[int]]) -> None:
+    """Fill the block columns (element, chars, link chars), then total each element's blocks
+    into the element table."""
+    blocks, table = page.blocks, page.table
+    size, n = len(table), len(blocks)
+    page.block_element = element = ints(columns[0])
+    page.block_chars = chars = ints(columns[1])
+    page.block_links = links = ints(columns[2])
+    arrays = table.arrays
+    arrays.parent = ints(table.parent)
+    arrays.name = ints(table.name)
+    end = ints(table.end)
+    end[end < 0] = size  # (elements still open when the walk stopped early)
+    arrays.end, table.end = end, end.tolist()
+    # Depth: the elements before this one whose subtree has not ended by it.
+    ended = np.cumsum(np.bincount(end, minlength=size + 1)[:size])
+    table.depth = (np.arange(size) - ended).tolist()
+    # Sums over a subtree (elements i .. end[i] - 1) as differences of running sums.
+    paragraph = (chars >= PARAGRAPH_MIN_CHARS) & (
+        links / np.maximum(chars, 1) < PARAGRAPH_MAX_LINK_DENSITY
+    )
+    own = np.zeros((4, size + 1))
+    for row, values in enumerate((chars, links, None, paragraph)):
+        own[row, 1:] = np.bincount(element, weights=values, minlength=size)
+    running = np.cumsum(own, axis=1)  # (whole numbers: exact)
+    totals = (running[:, end] - running[:, :size]).astype(np.int64)
+    arrays.chars, arrays.link_chars, arrays.n_blocks, arrays.n_paragraphs = totals
+    table.chars, table.link_chars, table.n_blocks, table.n_paragraphs = totals.tolist()
+    # First and last block of each subtree: range minimum/maximum over the elements' own.
     order = np.arange(n, dtype=np.int64)
     own_first = np.full(size + 1, n, dtype=np.int64)
     np.minimum.at(own_first, element, order)
     own_last = np.full(size + 1, -1, dtype=np.int64)
     np.maximum.at(own_last, element, order)
     bounds = np.empty(2 * size, dtype=np.int64)
-    bounds[0::2] = start
+    bounds[0::2] = np.arange(size)
     bounds[1::2] = end
     first = np.minimum.reduceat(own_first, bounds)[0::2] if size else own_first[:0]
-    table.first_block = np.where(first >= n, -1, first)
-    table.last_block = np.maximum.reduceat(own_last, bounds)[0::2] if size else own_last[:0]
+    arrays.first_block = np.where(first >= n, -1, first)
+    arrays.last_block = np.maximum.reduceat(own_last, bounds)[0::2] if size else own_last[:0]
+    table.first_block = arrays.first_block.tolist()
+    table.last_block = arrays.last_block.tolist()

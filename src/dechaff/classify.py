@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from dechaff.blocks import IN_CAPTION, IN_FIGURE, Block, Page
 from dechaff.features import (
@@ -50,8 +51,12 @@ THRESHOLDS = {"precision": 0.6, "balanced": 0.4, "recall": 0.25}
 class Trees:
     """Gradient-boosted trees flattened into arrays.
 
-    Every tree is walked for every block at once, one level per step: a leaf points to itself
-    (with an infinite threshold), so ``depth`` steps reach every leaf.
+    In ``models/blocks.json`` each tree is a root plus ``left``/``right`` child arrays, a leaf
+    pointing to itself. For walking, the trees are laid out again level by level, as if each
+    were a perfect binary tree of ``depth`` levels (a leaf copied into every place below it):
+    the node of a tree at one level is ``h``, its children at the next are ``2h - 1`` (left)
+    and ``2h`` (right), so every tree is walked for every block at once with arithmetic and a
+    few gathers per level.
     """
 
     roots: IntArray
@@ -61,32 +66,71 @@ class Trees:
     right: IntArray
     value: FloatArray
     depth: int
+    level_feature: tuple[IntArray, ...]
+    """Per level: the feature each node tests, indexed by ``h`` (tree ``t``'s root is ``t + 1``)."""
+    level_threshold: tuple[FloatArray, ...]
+    """Per level: the threshold (a block with ``x <= threshold`` goes left)."""
+    leaf_value: FloatArray
+    """The value of the leaf reached, indexed by ``h`` after ``depth`` levels."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trees:
+        roots = np.asarray(data["roots"], dtype=np.intp)
+        feature = np.asarray(data["feature"], dtype=np.intp)
+        threshold = np.asarray(data["threshold"], dtype=np.float64)
+        left = np.asarray(data["left"], dtype=np.intp)
+        right = np.asarray(data["right"], dtype=np.intp)
+        value = np.asarray(data["value"], dtype=np.float64)
+        depth = int(data["depth"])
+        levels = [roots]
+        for _ in range(depth):
+            levels.append(np.stack([left[levels[-1]], right[levels[-1]]], axis=1).ravel())
+        if np.any(left[levels[-1]] != levels[-1]):
+            raise ValueError("a tree is deeper than the model's depth")
         return cls(
-            roots=np.asarray(data["roots"], dtype=np.int64),
-            feature=np.asarray(data["feature"], dtype=np.int64),
-            threshold=np.asarray(data["threshold"], dtype=np.float64),
-            left=np.asarray(data["left"], dtype=np.int64),
-            right=np.asarray(data["right"], dtype=np.int64),
-            value=np.asarray(data["value"], dtype=np.float64),
-            depth=int(data["depth"]),
+            roots, feature, threshold, left, right, value, depth,
+            level_feature=tuple(_by_h(feature[nodes]) for nodes in levels[:-1]),
+            level_threshold=tuple(_by_h(threshold[nodes]) for nodes in levels[:-1]),
+            leaf_value=_by_h(value[levels[-1]]),
         )
 
     def probabilities(self, features: FloatArray) -> FloatArray:
-        """P(main) for each row of ``features``."""
+        """P(main) for each row of ``features`` (in any memory order)."""
         n = features.shape[0]
         if n == 0:
             return np.zeros(0)
-        nodes = np.broadcast_to(self.roots, (n, self.roots.shape[0]))
-        rows = np.arange(n)[:, None]
-        for _ in range(self.depth):
-            x = features[rows, self.feature[nodes]]
-            nodes = np.where(x <= self.threshold[nodes], self.left[nodes], self.right[nodes])
-        raw = self.value[nodes].sum(axis=1)
+        if features.flags.f_contiguous:
+            flat, row_stride, feature_stride = features.T.ravel(), 1, n
+        else:
+            flat = np.ascontiguousarray(features).ravel()
+            row_stride, feature_stride = features.shape[1], 1
+        shape = (n, len(self.roots))
+        rows = np.empty(shape, dtype=np.intp)
+        rows[:] = np.arange(0, n * row_stride, row_stride, dtype=np.intp)[:, None]
+        h = np.empty(shape, dtype=np.intp)
+        h[:] = np.arange(1, shape[1] + 1, dtype=np.intp)
+        at = np.empty(shape, dtype=np.intp)
+        x = np.empty(shape)
+        threshold = np.empty(shape)
+        go_left = np.empty(shape, dtype=np.bool_)
+        for level_feature, level_threshold in zip(
+            self.level_feature, self.level_threshold, strict=True
+        ):
+            (level_feature * feature_stride).take(h, out=at, mode="clip")
+            at += rows
+            flat.take(at, out=x, mode="clip")
+            level_threshold.take(h, out=threshold, mode="clip")
+            np.less_equal(x, threshold, out=go_left)
+            h += h
+            h -= go_left
+        raw = self.leaf_value.take(h).sum(axis=1)
         out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(raw, -50.0, 50.0)))
         return out
+
+
+def _by_h(level: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A level's values indexed by ``h`` (which starts at 1: a dummy in front)."""
+    return np.concatenate((level[:1], level))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +161,8 @@ class BlockModel:
         first = self.stage1.probabilities(features)
         if features.shape[0] == 0:
             return first
-        second = np.hstack([features, context_features(page, first)])
+        # Stacked as columns of the transpose, so the result is Fortran-ordered like ``features``.
+        second = np.vstack([features.T, context_features(page, first).T]).T
         return self.stage2.probabilities(second)
 
 
@@ -129,6 +174,8 @@ def default_model() -> BlockModel:
 
 
 _CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text"})
+CAPTION_NAME_DEPTH = 3
+"""Caption class names count on the block's element and its two nearest ancestors."""
 _COMMENT_RE = re.compile(r"(?:^|[^a-z])(?:comment|repl(?:y|ies)|disqus|respond)")
 
 
@@ -136,17 +183,12 @@ def is_caption(page: Page, block: Block) -> bool:
     """A caption: inside ``<figure>``/``<figcaption>``, or in an element named as a caption."""
     if block.flags & (IN_CAPTION | IN_FIGURE):
         return True
-    for index in page.ancestors(block.element)[:3]:
-        if _CAPTION_TOKENS.intersection(page.elements[index].tokens):
-            return True
-    return False
+    return page.named_near(_CAPTION_TOKENS, CAPTION_NAME_DEPTH)[block.element]
 
 
 def comment_containers(page: Page, block: Block) -> list[int]:
     """The ancestors whose class/id names comments, innermost first."""
-    found = []
-    for index in page.ancestors(block.element):
-        classid = page.elements[index].classid
-        if classid and _COMMENT_RE.search(classid):
-            found.append(index)
-    return found
+    if not page.inside_named(_COMMENT_RE)[block.element]:
+        return []
+    named, name = page.names_matching(_COMMENT_RE), page.table.name
+    return [index for index in page.ancestors(block.element) if named[name[index]]]

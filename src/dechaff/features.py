@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -30,9 +32,12 @@ from dechaff.blocks import (
     IN_PRE,
     IN_TABLE,
     IN_TIME,
+    PARAGRAPH_MAX_LINK_DENSITY,
     PARAGRAPH_MIN_CHARS,
     Block,
     Page,
+    floats,
+    ints,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -48,9 +53,7 @@ TOKEN_DECAY = 0.8
 """Weight of a class/id token per level above the block: near ancestors say more."""
 
 _END_PUNCT = frozenset(".!?。！？:;\"'”»)…؟।")
-_SENTENCE_RE = re.compile(r"[.!?。！？؟](?:\s|$)")
 _WORD_RE = re.compile(r"\w+")
-_ELLIPSIS_RE = re.compile(r"(?:…|\.\.\.)\s*$")
 
 _TAGS = ("p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "pre", "blockquote", "dd", "dt",
          "figcaption", "span", "section", "article", "a", "header", "footer", "form", "table")
@@ -79,6 +82,9 @@ def _names() -> tuple[str, ...]:
 
 
 FEATURE_NAMES = _names()
+_N_BASE = FEATURE_NAMES.index(f"tag_{_TAGS[0]}")
+"""Columns before the one-hot tag columns."""
+_FLAG_VALUES = np.array([bit for _, bit in _FLAG_BITS], dtype=np.int64)
 
 
 def class_tokens(page: Page, block: Block) -> list[tuple[str, float]]:
@@ -95,13 +101,39 @@ def class_tokens(page: Page, block: Block) -> list[tuple[str, float]]:
 
 
 def token_scores(page: Page, weights: Mapping[str, float]) -> list[float]:
-    """Per element: the decayed sum of its path's token weights (computed top-down, once)."""
-    scores: list[float] = []
-    for el in page.elements:
-        own = sum(weights.get(t, 0.0) for t in el.tokens) + weights.get(f"<{el.tag}>", 0.0)
-        parent = scores[el.parent] if el.parent >= 0 else 0.0
-        scores.append(own + TOKEN_DECAY * parent)
+    """Per element: the decayed sum of its path's token weights (computed top-down, once).
+
+    Only elements with some block below them are scored (no feature reads the others: 0.0).
+    """
+    table = page.table
+    names, tags, parents, tokens = table.name, table.tag, table.parent, table.name_tokens
+    get = weights.get
+    by_name: dict[int, float] = {}
+    by_tag: dict[str, float] = {}
+    scores = [0.0] * (len(table) + 1)  # (the last one stands for the root's parent, -1)
+    for index in np.flatnonzero(table.arrays.n_blocks).tolist():
+        name, tag = names[index], tags[index]
+        name_score = by_name.get(name)
+        if name_score is None:
+            name_score = by_name[name] = sum(map(get, tokens[name], repeat(0.0)))
+        tag_score = by_tag.get(tag)
+        if tag_score is None:
+            tag_score = by_tag[tag] = get(f"<{tag}>", 0.0)
+        scores[index] = name_score + tag_score + TOKEN_DECAY * scores[parents[index]]
+    del scores[-1]
     return scores
+
+
+def _near_scores(page: Page, weights: Mapping[str, float], elements: IntArray) -> FloatArray:
+    """Token score of each given element's own class/id tokens (no ancestors; -1: none)."""
+    table = page.table
+    names = [table.name[i] if i >= 0 else 0 for i in elements.tolist()]
+    get = weights.get
+    by_name = {
+        k: sum(map(get, table.name_tokens[k], repeat(0.0))) if table.name_tokens[k] else 0.0
+        for k in set(names)
+    }
+    return floats([by_name[k] for k in names])
 
 
 def _main_container(page: Page, prose: FloatArray) -> int:
@@ -109,47 +141,153 @@ def _main_container(page: Page, prose: FloatArray) -> int:
     total = prose[0] if len(prose) else 0.0
     if total <= 0:
         return 0
-    depths = np.fromiter((el.depth for el in page.elements), dtype=np.int64,
-                         count=len(page.elements))
     candidates = np.flatnonzero(prose >= MAIN_SHARE * total)
-    return int(candidates[np.argmax(depths[candidates])])
-
-
-def _title_similarity(text: str, title_words: set[str]) -> float:
-    if not title_words:
-        return 0.0
-    words = set(_WORD_RE.findall(text.lower()))
-    if not words:
-        return 0.0
-    return len(words & title_words) / len(words | title_words)
+    return int(candidates[np.argmax([page.table.depth[i] for i in candidates.tolist()])])
 
 
 _DIGIT_RE = re.compile(r"\d")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _UPPER_RE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я]")
 _TAG_INDEX = {t: i for i, t in enumerate(_TAGS)}
+_HEADING_LEVEL = {f"h{level}": level for level in range(1, 7)}
+_ELLIPSES = ("…", "...")
+"""A block ending in one of these (before trailing spaces) trails off."""
+
+# Character classes, as bits: each is one regex character class, counted per block below.
+# A sentence end is a mark followed by whitespace or the end of the text (``[.!?](?:\s|$)``).
+_WORD_CHAR, _LETTER, _DIGIT, _UPPER, _SPACE, _SENTENCE_MARK, _END_MARK = (1 << i for i in range(7))
+_CHAR_CLASSES = (
+    (_WORD_CHAR, _WORD_RE.pattern[:-1]),
+    (_LETTER, _LETTER_RE.pattern),
+    (_DIGIT, _DIGIT_RE.pattern),
+    (_UPPER, _UPPER_RE.pattern),
+    (_SPACE, r"\s"),
+    (_SENTENCE_MARK, "[.!?。！？؟]"),
+    (_END_MARK, f"[{re.escape(''.join(sorted(_END_PUNCT)))}]"),
+)
+_BMP = 0x10000
+_SEPARATOR = "\n"
+"""Between block texts when they are scanned together: whitespace, so no word crosses it."""
+_ASCII_WORD_BYTES = bytes(
+    c if chr(c) == "_" or chr(c).isalnum() else ord(" ") for c in range(128)
+) + b" " * 128
+"""``bytes.translate`` table for ASCII text: ``\\w`` characters stay, all else is a space."""
 
 
-def _text_columns(blocks: list[Block], title_words: set[str]) -> FloatArray:
-    """Per-block facts that need the text itself (regex counts run in C)."""
-    counts = Counter(b.text for b in blocks)
-    out = np.zeros((len(blocks), 9))
-    for i, b in enumerate(blocks):
-        text = b.text
-        words = len(_WORD_RE.findall(text))
-        letters = len(_LETTER_RE.findall(text))
-        out[i] = (
-            words,
-            1.0 if text[-1:] in _END_PUNCT else 0.0,
-            min(len(_SENTENCE_RE.findall(text)), 10) / 10,
-            len(_DIGIT_RE.findall(text)) / b.chars,
-            len(_UPPER_RE.findall(text)) / letters if letters else 0.0,
-            1.0 if _ELLIPSIS_RE.search(text) else 0.0,
-            _title_similarity(text, title_words) if title_words else 0.0,
-            1.0 if counts[text] > 1 else 0.0,
-            words / (text.count(",") + 1) / 50,
-        )
+def _code_points(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _char_class(char: str) -> int:
+    return sum(bit for bit, pattern in _CHAR_CLASSES if re.match(pattern, char))
+
+
+@lru_cache(maxsize=1)
+def _bmp_classes() -> npt.NDArray[np.uint8]:
+    """Class bits of every character below U+10000, from the regexes themselves (built once)."""
+    chars = "".join(map(chr, range(_BMP)))
+    table = np.zeros(_BMP, dtype=np.uint8)
+    for bit, pattern in _CHAR_CLASSES:
+        hit = _code_points(re.sub(pattern, "\0", chars)) == 0  # one character per match
+        hit[0] = re.match(pattern, "\0") is not None
+        table[hit] |= bit
+    table.flags.writeable = False
+    return table
+
+
+def _classes(text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
+    """The code points of ``text`` and their class bits."""
+    points = _code_points(text)
+    table = _bmp_classes()
+    if not len(points) or points.max() < _BMP:
+        return points, table[points]
+    classes = table[np.minimum(points, _BMP - 1)]
+    for i in np.flatnonzero(points >= _BMP).tolist():
+        classes[i] = _char_class(text[i])
+    return points, classes
+
+
+def _segment_counts(marks: npt.NDArray[np.bool_], starts: IntArray) -> IntArray:
+    """Per block (text from each start to the next): how many of ``marks`` (rows) are set."""
+    out: IntArray = np.add.reduceat(marks, starts, axis=1, dtype=np.int64)
     return out
+
+
+def _text_columns(page: Page, title_words: set[str]) -> FloatArray:
+    """Per-block facts that need the text itself, counted over all block texts at once.
+
+    Rows: words, ends in punctuation, sentences, digit share, upper-case share of letters,
+    trails off, title similarity, duplicate, words per comma.
+    """
+    texts = [b.text for b in page.blocks]
+    lengths = page.block_chars
+    joined = _SEPARATOR.join(texts) + _SEPARATOR
+    points, classes = _classes(joined)
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    word = (classes & _WORD_CHAR) != 0
+    sentence = np.zeros(len(classes), dtype=np.bool_)
+    sentence[:-1] = ((classes[:-1] & _SENTENCE_MARK) != 0) & ((classes[1:] & _SPACE) != 0)
+    marks = np.stack([
+        word & ~np.concatenate(([False], word[:-1])),
+        (classes & _LETTER) != 0,
+        (classes & _DIGIT) != 0,
+        (classes & _UPPER) != 0,
+        sentence,
+        points == ord(","),
+    ])
+    words, letters, digits, upper, sentences, commas = _segment_counts(marks, starts)
+    page.word_counts = words.tolist()
+    counts = Counter(texts)
+    out = np.empty((9, len(texts)))
+    out[0] = words
+    out[1] = (classes[starts + lengths - 1] & _END_MARK) != 0
+    out[2] = np.minimum(sentences, 10) / 10
+    out[3] = digits / lengths
+    out[4] = np.where(letters > 0, upper / np.maximum(letters, 1), 0.0)
+    out[5] = floats([1.0 if text.rstrip().endswith(_ELLIPSES) else 0.0 for text in texts])
+    out[6] = _title_similarities(page, title_words) if title_words else 0.0
+    out[7] = floats([1.0 if counts[text] > 1 else 0.0 for text in texts])
+    out[8] = words / (commas + 1) / 50
+    return out
+
+
+def word_lists(texts: list[str]) -> list[list[str]]:
+    """The words (``\\w+`` runs) of each text.
+
+    ASCII text is split at C speed (everything but word characters blanked); other text goes
+    through the regex.
+    """
+    blank, find = _ASCII_WORD_BYTES, _WORD_RE.findall
+    return [
+        text.encode("ascii").translate(blank).decode("ascii").split()
+        if text.isascii()
+        else find(text)
+        for text in texts
+    ]
+
+
+def word_count(page: Page, block: Block) -> int:
+    """``len(re.findall(r"\\w+", block.text))``, counted once per page by the features."""
+    if page.word_counts is None:
+        return len(_WORD_RE.findall(block.text))
+    return page.word_counts[block.index]
+
+
+def block_words(page: Page) -> list[list[str]]:
+    """The words of each block's lowercased text (found once per page)."""
+    if page.words is None:
+        page.words = word_lists([b.text.lower() for b in page.blocks])
+    return page.words
+
+
+def _title_similarities(page: Page, title_words: set[str]) -> FloatArray:
+    """Per block: Jaccard overlap of its (lowercased) words with the title's."""
+    n_title = len(title_words)
+    out = []
+    for words in block_words(page):
+        shared = len(title_words.intersection(words))
+        out.append(shared / (len(set(words)) + n_title - shared) if shared else 0.0)
+    return floats(out)
 
 
 def _shift(a: FloatArray, k: int, fill: float) -> FloatArray:
@@ -178,92 +316,96 @@ def page_features(
     token_weights: Mapping[str, float],
     near_weights: Mapping[str, float],
 ) -> FloatArray:
-    """The feature matrix of a page: one row per block, columns in ``FEATURE_NAMES`` order."""
+    """The feature matrix of a page: one row per block, columns in ``FEATURE_NAMES`` order.
+
+    (Built column by column: the result is a Fortran-ordered array.)
+    """
     blocks = page.blocks
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)))
-    els = page.elements
-    m = len(els)
-    # Element table as arrays.
-    el_chars = np.fromiter((e.chars for e in els), dtype=np.float64, count=m)
-    el_links = np.fromiter((e.link_chars for e in els), dtype=np.float64, count=m)
-    el_paras = np.fromiter((e.n_paragraphs for e in els), dtype=np.float64, count=m)
-    parent = np.fromiter((e.parent for e in els), dtype=np.int64, count=m)
-    # Block columns.
-    chars = np.fromiter((b.chars for b in blocks), dtype=np.float64, count=n)
-    links = np.fromiter((b.link_chars for b in blocks), dtype=np.float64, count=n)
-    offset = np.fromiter((b.offset for b in blocks), dtype=np.float64, count=n)
-    element = np.fromiter((b.element for b in blocks), dtype=np.int64, count=n)
-    flags = np.fromiter((b.flags for b in blocks), dtype=np.int64, count=n)
-    tags = np.fromiter((_TAG_INDEX.get(b.tag, -1) for b in blocks), dtype=np.int64, count=n)
-    level = np.fromiter((b.heading_level for b in blocks), dtype=np.float64, count=n)
+    table = page.table
+    el_chars = table.arrays.chars.astype(np.float64)
+    el_links = table.arrays.link_chars.astype(np.float64)
+    parent = table.arrays.parent
+    element = page.block_element
+    chars = page.block_chars.astype(np.float64)
+    links = page.block_links.astype(np.float64)
+    offset = np.cumsum(chars) - chars
+    tag_names = [b.tag for b in blocks]
+    tags = ints([_TAG_INDEX.get(t, -1) for t in tag_names])
+    flags = ints([b.flags for b in blocks])
     link_d = links / np.maximum(chars, 1.0)
-    is_para = ((chars >= PARAGRAPH_MIN_CHARS) & (link_d < 0.5)).astype(np.float64)
-    prose = np.zeros(m)
-    np.add.at(prose, element, chars * is_para)
-    for index in range(m - 1, 0, -1):  # children come after parents: push totals upwards
-        prose[parent[index]] += prose[index]
+    is_para = ((chars >= PARAGRAPH_MIN_CHARS) & (link_d < PARAGRAPH_MAX_LINK_DENSITY)).astype(
+        np.float64
+    )
+    prose = page.subtree_sum(chars * is_para)
     total_chars = max(el_chars[0], 1.0)
     main = _main_container(page, prose)
-    first, last = els[main].first_block, els[main].last_block
+    first, last = table.first_block[main], table.last_block[main]
     idx = np.arange(n, dtype=np.float64)
     in_main = ((idx >= first) & (idx <= last)).astype(np.float64)
     main_dist = np.where(in_main > 0, 0.0, np.minimum(abs(idx - first), abs(idx - last)) / n)
     scores = np.asarray(token_scores(page, token_weights))
-    near = np.asarray(_near_scores(page, near_weights))
     bparent = parent[element]
-    near_score = near[element] + np.where(bparent >= 0, near[np.maximum(bparent, 0)], 0.0)
+    near = _near_scores(page, near_weights, np.concatenate((element, bparent)))
+    near_score = near[:n] + np.where(bparent >= 0, near[n:], 0.0)
     log_chars = np.log1p(chars)
     title_words = set(_WORD_RE.findall(title.lower())) if title else set()
-    tc = _text_columns(blocks, title_words)
+    tc = _text_columns(page, title_words)
     pchars = el_chars[np.maximum(bparent, 0)]
     sibling_share = np.where((bparent >= 0) & (pchars > 0), chars / np.maximum(pchars, 1.0), 0.0)
     same_prev = np.zeros(n)
     same_prev[1:] = tags[1:] == tags[:-1]
     same_next = np.zeros(n)
     same_next[:-1] = tags[:-1] == tags[1:]
-    cols: list[FloatArray] = [
-        log_chars, link_d, np.log1p(tc[:, 0]), tc[:, 1], tc[:, 2], tc[:, 3], tc[:, 4], tc[:, 5],
-        offset / total_chars, idx / n, (link_d > 0.9).astype(np.float64), tc[:, 6], tc[:, 7],
+    out = np.empty((len(FEATURE_NAMES), n))
+    base = [
+        log_chars, link_d, np.log1p(tc[0]), tc[1], tc[2], tc[3], tc[4], tc[5],
+        offset / total_chars, idx / n, (link_d > 0.9).astype(np.float64), tc[6], tc[7],
         scores[element], near_score, in_main, main_dist,
         (idx < first).astype(np.float64), (idx > last).astype(np.float64),
         np.full(n, el_chars[main] / total_chars), np.full(n, np.log1p(total_chars)),
-        np.full(n, el_links[0] / total_chars), tc[:, 8], level,
+        np.full(n, el_links[0] / total_chars), tc[8],
+        floats([_HEADING_LEVEL.get(t, 0) for t in tag_names]),
         _shift(link_d, 1, 1.0), _shift(link_d, -1, 1.0), _window_mean(link_d, NEIGHBOUR_WINDOW),
         _shift(log_chars, 1, 0.0), _shift(log_chars, -1, 0.0),
         _window_mean(is_para, NEIGHBOUR_WINDOW), sibling_share, (same_prev + same_next) / 2,
     ]
-    cols += [(tags == t).astype(np.float64) for t in range(len(_TAGS))]
-    cols += [((flags & bit) > 0).astype(np.float64) for _, bit in _FLAG_BITS]
-    cols += _container_columns(element, parent, el_chars, el_links, el_paras, prose, total_chars)
-    return np.column_stack(cols)
-
-
-def _near_scores(page: Page, weights: Mapping[str, float]) -> list[float]:
-    """Token score of one element's own class/id tokens (no ancestors)."""
-    return [sum(weights.get(t, 0.0) for t in el.tokens) if el.tokens else 0.0
-            for el in page.elements]
+    for row, column in enumerate(base):
+        out[row] = column
+    row = _N_BASE
+    out[row : row + len(_TAGS)] = tags == np.arange(len(_TAGS))[:, None]
+    row += len(_TAGS)
+    out[row : row + len(_FLAG_BITS)] = (flags & _FLAG_VALUES[:, None]) > 0
+    row += len(_FLAG_BITS)
+    out[row:] = _container_columns(
+        element, parent, el_chars, el_links, table.arrays.n_paragraphs.astype(np.float64), prose,
+        total_chars,
+    )
+    features: FloatArray = out.T
+    return features
 
 
 def _container_columns(
     element: IntArray, parent: IntArray, el_chars: FloatArray, el_links: FloatArray,
     el_paras: FloatArray, prose: FloatArray, total_chars: float,
-) -> list[FloatArray]:
-    out: list[FloatArray] = []
-    index = element
-    for _ in range(CONTAINER_LEVELS):
-        valid = index >= 0
-        safe = np.maximum(index, 0)
-        chars = np.maximum(el_chars[safe], 1.0)
-        out += [
-            np.where(valid, el_chars[safe] / total_chars, 1.0),
-            np.where(valid, el_links[safe] / chars, 0.0),
-            np.where(valid, np.log1p(el_paras[safe]), 0.0),
-            np.where(valid, prose[safe] / chars, 0.0),
-        ]
-        index = np.where(valid, parent[safe], -1)
-    return out
+) -> FloatArray:
+    """Rows ``c{level}_share, c{level}_link, c{level}_paras, c{level}_para_share`` per level."""
+    levels = np.empty((CONTAINER_LEVELS, len(element)), dtype=np.int64)
+    levels[0] = element
+    for level in range(1, CONTAINER_LEVELS):
+        above = levels[level - 1]
+        levels[level] = np.where(above >= 0, parent[np.maximum(above, 0)], -1)
+    valid = levels >= 0
+    safe = np.maximum(levels, 0)
+    chars = np.maximum(el_chars[safe], 1.0)
+    out = np.empty((CONTAINER_LEVELS, 4, len(element)))
+    out[:, 0] = np.where(valid, el_chars[safe] / total_chars, 1.0)
+    out[:, 1] = np.where(valid, el_links[safe] / chars, 0.0)
+    out[:, 2] = np.where(valid, np.log1p(el_paras[safe]), 0.0)
+    out[:, 3] = np.where(valid, prose[safe] / chars, 0.0)
+    return out.reshape(4 * CONTAINER_LEVELS, len(element))
 
 
 CONTEXT_WINDOWS = (1, 3, 8)
@@ -292,13 +434,12 @@ def context_features(page: Page, p: FloatArray) -> FloatArray:
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(CONTEXT_NAMES)))
-    els = page.elements
-    m = len(els)
-    chars = np.fromiter((b.chars for b in blocks), dtype=np.float64, count=n)
-    element = np.fromiter((b.element for b in blocks), dtype=np.int64, count=n)
-    parent = np.fromiter((e.parent for e in els), dtype=np.int64, count=m)
-    first = np.fromiter((e.first_block for e in els), dtype=np.int64, count=m)
-    last = np.fromiter((e.last_block for e in els), dtype=np.int64, count=m)
+    table = page.table
+    chars = page.block_chars.astype(np.float64)
+    element = page.block_element
+    parent = table.arrays.parent
+    first = table.arrays.first_block
+    last = table.arrays.last_block
     weighted = p * chars
     cum_w = np.concatenate(([0.0], np.cumsum(weighted)))
     cum_c = np.concatenate(([0.0], np.cumsum(chars)))
@@ -318,7 +459,7 @@ def context_features(page: Page, p: FloatArray) -> FloatArray:
     cols += shares
     core = _core_container(page, cum_w, first, last, total_w)
     idx = np.arange(n, dtype=np.float64)
-    cf, cl = els[core].first_block, els[core].last_block
+    cf, cl = int(first[core]), int(last[core])
     in_core = ((idx >= cf) & (idx <= cl)).astype(np.float64)
     core_dist = np.where(in_core > 0, 0.0, np.minimum(abs(idx - cf), abs(idx - cl)) / n)
     rank = np.argsort(np.argsort(-p)).astype(np.float64) / n
@@ -337,6 +478,4 @@ def _core_container(
     candidates = np.flatnonzero(held >= CORE_SHARE * total_w)
     if len(candidates) == 0:
         return 0
-    depths = np.fromiter((page.elements[i].depth for i in candidates), dtype=np.int64,
-                         count=len(candidates))
-    return int(candidates[np.argmax(depths)])
+    return int(candidates[np.argmax([page.table.depth[i] for i in candidates.tolist()])])

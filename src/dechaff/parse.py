@@ -34,7 +34,8 @@ _STEP = {"": 1, "/": -1}
 
 def parse(html: str) -> LexborHTMLParser:
     """Parse ``html`` into a Lexbor DOM, flattening nesting deeper than ``MAX_NESTING``."""
-    if approximate_depth(html) > MAX_NESTING:
+    # Each tag the depth scan counts starts with "<": with few of those, skip the scan.
+    if html.count("<") > MAX_NESTING and approximate_depth(html) > MAX_NESTING:
         html = flatten_deep_nesting(html, MAX_NESTING)
     return LexborHTMLParser(html)
 

@@ -26,14 +26,11 @@ def _rows(page: Page, blocks: Sequence[Block]) -> Iterator[tuple[Block, list[Blo
             yield block, [block]
             i += 1
             continue
-        row = page.elements[block.element].parent
+        parent = page.table.parent
+        row = parent[block.element]
         cells = [block]
         i += 1
-        while (
-            i < n
-            and blocks[i].tag in CELL_TAGS
-            and page.elements[blocks[i].element].parent == row
-        ):
+        while i < n and blocks[i].tag in CELL_TAGS and parent[blocks[i].element] == row:
             cells.append(blocks[i])
             i += 1
         yield block, cells
