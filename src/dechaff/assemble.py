@@ -61,6 +61,8 @@ CAPTION_MAX_CHARS = 400
 """Longer text inside a figure is prose laid out in a figure, not a caption."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
+ORPHAN_LOOKAHEAD = 3
+"""A heading whose next blocks hold no body text introduces something else (a widget)."""
 KICKER_MAX_WORDS = 3
 """Above the headline, a line this short is a section label; body text comes below it."""
 LABEL_MAX_WORDS = 2
@@ -136,6 +138,7 @@ def assemble(
     captions = _mark_captions(page, labels)
     comment_blocks = _mark_comments(page, labels)
     related = _mark_teasers(page, labels, meta.url)
+    _drop_orphan_headings(page, labels)
     _relax_if_empty(blocks, probs, labels)
     body = [b for b in blocks if labels[b.index] is Label.MAIN]
     return Assembly(
@@ -149,12 +152,24 @@ def assemble(
 
 
 def _mark_labels(page: Page, labels: list[Label]) -> None:
-    """Lone short lines that are links (topic tags, kickers) or sit in ad slots are not prose."""
-    for b in page.blocks:
+    """Lone short lines that are links (topic tags, kickers) or sit in ad slots are not prose.
+
+    A short link between two body blocks is kept: inside the body it is part of the text
+    (an embed's account line, a "Read more" the page's own gold keeps)."""
+    blocks = page.blocks
+    last = len(blocks) - 1
+    for b in blocks:
         if labels[b.index] is not Label.MAIN or b.heading_level or b.tag in _LIST_TAGS:
             continue
         in_ad_slot = page.named_near(_AD_TOKENS, AD_TOKEN_DEPTH)[b.element]
-        tag_label = b.link_density > 0.5 and word_count(page, b) <= LABEL_MAX_WORDS
+        inside = (
+            0 < b.index < last
+            and labels[b.index - 1] is Label.MAIN
+            and labels[b.index + 1] is Label.MAIN
+        )
+        tag_label = (
+            not inside and b.link_density > 0.5 and word_count(page, b) <= LABEL_MAX_WORDS
+        )
         if in_ad_slot or tag_label:
             labels[b.index] = Label.BOILERPLATE
 
@@ -194,6 +209,18 @@ def _mark_headline(page: Page, labels: list[Label], meta: Metadata) -> None:
         elif b.tag == "h1" and near_top and labels[b.index] is Label.MAIN and b.index <= first:
             labels[b.index] = Label.TITLE
     _drop_kickers(page, labels)
+
+
+def _drop_orphan_headings(page: Page, labels: list[Label]) -> None:
+    """A heading must introduce body text: one followed by no body block is a widget title."""
+    blocks = page.blocks
+    n = len(blocks)
+    for b in blocks:
+        if labels[b.index] is not Label.MAIN or not b.heading_level:
+            continue
+        following = range(b.index + 1, min(n, b.index + 1 + ORPHAN_LOOKAHEAD))
+        if not any(labels[i] is Label.MAIN for i in following):
+            labels[b.index] = Label.BOILERPLATE
 
 
 def _drop_kickers(page: Page, labels: list[Label]) -> None:
