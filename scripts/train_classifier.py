@@ -301,3 +301,7 @@ def export(m1: Any, m2: Any, tw: dict[str, float], nw: dict[str, float], path: P
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, separators=(",", ":")))
     print(f"wrote {path} ({path.stat().st_size // 1024} KB)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from dechaff.blocks import IN_CAPTION, IN_FIGURE, Block, Page
 from dechaff.features import (
+    COMMENT_NAME_RE,
     CONTEXT_NAMES,
     FEATURE_NAMES,
     FloatArray,
@@ -176,7 +177,7 @@ def default_model() -> BlockModel:
 _CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text"})
 CAPTION_NAME_DEPTH = 3
 """Caption class names count on the block's element and its two nearest ancestors."""
-_COMMENT_RE = re.compile(r"(?:^|[^a-z])(?:comment|repl(?:y|ies)|disqus|respond)")
+_COMMENT_RE = COMMENT_NAME_RE
 
 
 def is_caption(page: Page, block: Block) -> bool:

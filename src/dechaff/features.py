@@ -43,6 +43,15 @@ from dechaff.blocks import (
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+HEADLINE_SIMILARITY = 0.8
+"""Word overlap with the page title above which a block is the headline itself."""
+TEASER_HEAD_LINK_DENSITY = 0.6
+"""A block mostly made of link text..."""
+TEASER_HEAD_WORDS = 4
+"""...with this many words reads as a linked headline (a teaser), not a menu entry."""
+COMMENT_NAME_RE = re.compile(r"(?:^|[^a-z])(?:comment|repl(?:y|ies)|disqus|respond)")
+"""Class/id names of comment sections and their parts."""
+
 MAIN_SHARE = 0.6
 """The main container is the deepest element holding this share of the page's prose."""
 NEIGHBOUR_WINDOW = 3
@@ -78,6 +87,7 @@ def _names() -> tuple[str, ...]:
     names += [f"in_{n}" for n, _ in _FLAG_BITS]
     for level in range(CONTAINER_LEVELS):
         names += [f"c{level}_share", f"c{level}_link", f"c{level}_paras", f"c{level}_para_share"]
+    names += ["title_dist", "after_title", "has_title", "comment_named", "teaser_head"]
     return tuple(names)
 
 
@@ -379,12 +389,40 @@ def page_features(
     row += len(_TAGS)
     out[row : row + len(_FLAG_BITS)] = (flags & _FLAG_VALUES[:, None]) > 0
     row += len(_FLAG_BITS)
-    out[row:] = _container_columns(
+    row_end = row + 4 * CONTAINER_LEVELS
+    out[row:row_end] = _container_columns(
         element, parent, el_chars, el_links, table.arrays.n_paragraphs.astype(np.float64), prose,
         total_chars,
     )
+    out[row_end:] = _headline_columns(page, tag_names, tc[6], tc[0], link_d)
     features: FloatArray = out.T
     return features
+
+
+def _headline_columns(
+    page: Page, tags: list[str], title_sim: FloatArray, words: FloatArray, link_d: FloatArray
+) -> FloatArray:
+    """Where each block sits relative to the headline, and two structural hints: inside a
+    comment-named container, and shaped like a linked teaser headline."""
+    n = len(tags)
+    idx = np.arange(n, dtype=np.float64)
+    hits = np.flatnonzero(title_sim >= HEADLINE_SIMILARITY)
+    if len(hits) == 0:
+        hits = np.array([i for i, t in enumerate(tags) if t == "h1"], dtype=np.int64)
+    has = len(hits) > 0
+    at = float(hits[0]) if has else 0.0
+    inside = page.inside_named(COMMENT_NAME_RE)
+    comment = floats([inside[e] for e in page.block_element.tolist()])
+    teaser = ((link_d >= TEASER_HEAD_LINK_DENSITY) & (words >= TEASER_HEAD_WORDS)).astype(
+        np.float64
+    )
+    return np.vstack([
+        (idx - at) / n if has else np.zeros(n),
+        (idx > at).astype(np.float64) if has else np.zeros(n),
+        np.full(n, 1.0 if has else 0.0),
+        comment,
+        teaser,
+    ])
 
 
 def _container_columns(
