@@ -46,6 +46,8 @@ RELAXED_THRESHOLDS = (0.25, 0.15)
 PROSE_MIN_CHARS = 80
 """A relaxed pass admits only blocks this long (one full sentence or more)..."""
 PROSE_MAX_LINK_DENSITY = 0.3
+LAST_RESORT_THRESHOLD = 0.2
+"""With no body at all, sentences the model gives at least this chance are kept."""
 """...and mostly free of links."""
 BYLINE_MAX_CHARS = 120
 """A byline is one short line; anything longer is prose that mentions the author."""
@@ -77,6 +79,7 @@ MAX_RELATED = 50
 
 _WORD_RE = re.compile(r"\w+")
 _CJK_RE = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
+_SENTENCE_END = frozenset(".!?。！？؟")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 _AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
@@ -186,6 +189,20 @@ def _relax_if_empty(blocks: list[Block], probs: list[float], labels: list[Label]
             if b.chars >= PROSE_MIN_CHARS and b.link_density < PROSE_MAX_LINK_DENSITY:
                 labels[b.index] = Label.MAIN
                 body += b.chars
+    if body == 0:
+        _last_resort(blocks, probs, labels)
+
+
+def _last_resort(blocks: list[Block], probs: list[float], labels: list[Label]) -> None:
+    """Nothing at all: keep the best-scored sentences (a tiny page of short posts)."""
+    for b in blocks:
+        if (
+            labels[b.index] is Label.BOILERPLATE
+            and probs[b.index] >= LAST_RESORT_THRESHOLD
+            and b.link_density < PROSE_MAX_LINK_DENSITY
+            and b.text.rstrip()[-1:] in _SENTENCE_END
+        ):
+            labels[b.index] = Label.MAIN
 
 
 def _first_main(labels: list[Label]) -> int:

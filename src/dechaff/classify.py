@@ -9,7 +9,6 @@ on wcxb-dev, see NOTICE) and the rules in ``label_blocks`` that name the non-mai
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
