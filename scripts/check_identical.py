@@ -66,7 +66,7 @@ def _one(html: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "meta": dataclasses.asdict(meta),
         "blocks": [
             [b.index, b.text, b.markdown, b.tag, b.flags, b.element, b.chars, b.link_chars,
-             b.links, b.in_link_only, b.offset]
+             b.links, b.offset]
             for b in page.blocks
         ],
         "linked_markdown": [b.markdown for b in linked.blocks],

@@ -300,7 +300,6 @@ class Block:
     markdown: str
     links: list[tuple[str, str]] = field(default_factory=list)
     """(anchor text, href) of the links inside this block."""
-    in_link_only: bool = False
     offset: int = 0
     """Characters of text in all blocks before this one."""
 
