@@ -531,7 +531,7 @@ class _Cutter:
             blocks.append(
                 Block(
                     len(blocks), text, element, self.table.tag[element], flags, chars,
-                    link_chars, "".join(self.markdown).strip(), links, False, self.offset,
+                    link_chars, "".join(self.markdown).strip(), links, self.offset,
                 )
             )
             elements, chars_of, links_of = self.columns
