@@ -12,6 +12,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+import numpy as np
+
 from dechaff.article import Comment, Metadata, Related
 from dechaff.blocks import IN_NAV, IN_TABLE, IN_TIME, Block, Page
 from dechaff.classify import Label, comment_containers, is_caption
@@ -63,6 +65,12 @@ CAPTION_MAX_CHARS = 400
 """Longer text inside a figure is prose laid out in a figure, not a caption."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
+CORE_BODY_SHARE = 0.85
+"""The body's core is the deepest element holding this share of the body text."""
+STRAY_MAX_CHARS = 100
+"""Outside the core, lines shorter than this are widget furniture..."""
+STRAY_LINK_DENSITY = 0.5
+"""...and so are link-heavy ones."""
 ORPHAN_LOOKAHEAD = 3
 """A heading whose next blocks hold no body text introduces something else (a widget)."""
 KICKER_MAX_WORDS = 3
@@ -142,6 +150,7 @@ def assemble(
     comment_blocks = _mark_comments(page, labels)
     related = _mark_teasers(page, labels, meta.url)
     _drop_orphan_headings(page, labels)
+    _drop_outside_core(page, labels)
     _relax_if_empty(blocks, probs, labels)
     body = [b for b in blocks if labels[b.index] is Label.MAIN]
     return Assembly(
@@ -226,6 +235,29 @@ def _mark_headline(page: Page, labels: list[Label], meta: Metadata) -> None:
         elif b.tag == "h1" and near_top and labels[b.index] is Label.MAIN and b.index <= first:
             labels[b.index] = Label.TITLE
     _drop_kickers(page, labels)
+
+
+def _drop_outside_core(page: Page, labels: list[Label]) -> None:
+    """Short or link-heavy body blocks outside the element that holds most of the body are
+    stray widget lines (classless sidebars), not part of the article. Headings are left to
+    the orphan-heading rule: a section title may sit just outside the body's container."""
+    main = [b for b in page.blocks if labels[b.index] is Label.MAIN]
+    total = sum(b.chars for b in main)
+    if total == 0:
+        return
+    table = page.table
+    held = page.subtree_sum(
+        np.array([b.chars if labels[b.index] is Label.MAIN else 0 for b in page.blocks], float)
+    )
+    candidates = np.flatnonzero(held >= CORE_BODY_SHARE * total)
+    depth = np.asarray(table.depth)[candidates]
+    core = int(candidates[np.argmax(depth)])
+    first, last = table.first_block[core], table.last_block[core]
+    for b in main:
+        if first <= b.index <= last or b.heading_level:
+            continue
+        if b.chars < STRAY_MAX_CHARS or b.link_density > STRAY_LINK_DENSITY:
+            labels[b.index] = Label.BOILERPLATE
 
 
 def _drop_orphan_headings(page: Page, labels: list[Label]) -> None:
