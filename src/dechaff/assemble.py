@@ -48,9 +48,9 @@ RELAXED_THRESHOLDS = (0.25, 0.15)
 PROSE_MIN_CHARS = 80
 """A relaxed pass admits only blocks this long (one full sentence or more)..."""
 PROSE_MAX_LINK_DENSITY = 0.3
+"""...and mostly free of links."""
 LAST_RESORT_THRESHOLD = 0.2
 """With no body at all, sentences the model gives at least this chance are kept."""
-"""...and mostly free of links."""
 BYLINE_MAX_CHARS = 120
 """A byline is one short line; anything longer is prose that mentions the author."""
 BYLINE_EXTRA_CHARS = 60
