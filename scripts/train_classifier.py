@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from dechaff.bench.scoring import score_page_text
 from dechaff.blocks import cut_blocks
 from dechaff.decode import decode
 from dechaff.features import (
@@ -182,21 +183,9 @@ def predict(model: Any, X: np.ndarray) -> np.ndarray:
 
 
 def shingle_f1(pred: str, gold: str) -> tuple[float | None, float | None]:
-    from collections import Counter
-
-    def sh(t: str) -> Counter:
-        toks = WORD.findall(t)
-        if not toks:
-            return Counter()
-        if len(toks) < 4:
-            return Counter([tuple(toks)])
-        return Counter(tuple(toks[i : i + 4]) for i in range(len(toks) - 3))
-
-    p, g = sh(pred), sh(gold)
-    tp = sum((p & g).values())
-    prec = tp / sum(p.values()) if p else None
-    rec = tp / sum(g.values()) if g else None
-    return prec, rec
+    """Page precision and recall with the benchmark's own scoring."""
+    match = score_page_text(gold, pred).shingle
+    return match.precision, match.recall
 
 
 def evaluate(

@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 import sys
-import threading
 import types
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 import dechaff.cli
+import loopback
 from dechaff import Article, __version__
 from dechaff.cli import main
 
@@ -337,14 +337,8 @@ class PageHandler(BaseHTTPRequestHandler):
 def server_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
         monkeypatch.delenv(name, raising=False)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback.serve(ThreadingHTTPServer(("127.0.0.1", 0), PageHandler)) as url:
+        yield url
 
 
 def test_url_input(server_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+import loopback
 from dechaff import FetchError, __version__
 from dechaff.fetch import Fetched, fetch
 
@@ -98,14 +98,8 @@ class QuietServer(ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback.serve(QuietServer(("127.0.0.1", 0), Handler)) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

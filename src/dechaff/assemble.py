@@ -15,13 +15,19 @@ from urllib.parse import urljoin
 import numpy as np
 
 from dechaff.article import Comment, Metadata, Related
-from dechaff.blocks import IN_NAV, IN_TABLE, IN_TIME, Block, Page
+from dechaff.blocks import IN_NAV, IN_TABLE, IN_TIME, PARAGRAPH_MIN_CHARS, Block, Page
 from dechaff.classify import Label, comment_containers, is_caption
-from dechaff.features import block_words, word_count
+from dechaff.features import (
+    HEADLINE_SIMILARITY,
+    TEASER_HEAD_LINK_DENSITY,
+    TEASER_HEAD_WORDS,
+    block_words,
+    word_count,
+)
 
-TEASER_MIN_WORDS = 4
+TEASER_MIN_WORDS = TEASER_HEAD_WORDS
 """A link reads as a teaser headline (not a menu entry) from this many words on."""
-TEASER_LINK_DENSITY = 0.6
+TEASER_LINK_DENSITY = TEASER_HEAD_LINK_DENSITY
 """A block mostly made of link text is a teaser headline or a menu entry."""
 TEASER_MIN_ITEMS = 3
 """Teasers come in runs: one or two headline links are in-text references, not a list."""
@@ -45,7 +51,7 @@ MIN_BODY_CHARS = 250
 """Below this much body text the first pass probably missed the article (trafilatura: 250)."""
 RELAXED_THRESHOLDS = (0.25, 0.15)
 """Lower P(main) cut-offs tried in turn, like Readability's relaxed retries."""
-PROSE_MIN_CHARS = 80
+PROSE_MIN_CHARS = PARAGRAPH_MIN_CHARS
 """A relaxed pass admits only blocks this long (one full sentence or more)..."""
 PROSE_MAX_LINK_DENSITY = 0.3
 """...and mostly free of links."""
@@ -59,7 +65,7 @@ BYLINE_MAX_OFFSET = 6
 """Bylines sit at the top: at most this many blocks after the body starts."""
 DATELINE_MAX_CHARS = 40
 """A ``<time>`` line this short near the top is a dateline, not prose."""
-TITLE_SIMILARITY = 0.8
+TITLE_SIMILARITY = HEADLINE_SIMILARITY
 """Word overlap with the page title above which a heading is the headline itself."""
 CAPTION_MAX_CHARS = 400
 """Longer text inside a figure is prose laid out in a figure, not a caption."""

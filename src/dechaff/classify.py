@@ -176,7 +176,6 @@ def default_model() -> BlockModel:
 _CAPTION_TOKENS = frozenset({"caption", "figcaption", "credit", "credits", "wp-caption-text"})
 CAPTION_NAME_DEPTH = 3
 """Caption class names count on the block's element and its two nearest ancestors."""
-_COMMENT_RE = COMMENT_NAME_RE
 
 
 def is_caption(page: Page, block: Block) -> bool:
@@ -188,7 +187,7 @@ def is_caption(page: Page, block: Block) -> bool:
 
 def comment_containers(page: Page, block: Block) -> list[int]:
     """The ancestors whose class/id names comments, innermost first."""
-    if not page.inside_named(_COMMENT_RE)[block.element]:
+    if not page.inside_named(COMMENT_NAME_RE)[block.element]:
         return []
-    named, name = page.names_matching(_COMMENT_RE), page.table.name
+    named, name = page.names_matching(COMMENT_NAME_RE), page.table.name
     return [index for index in page.ancestors(block.element) if named[name[index]]]
