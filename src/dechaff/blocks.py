@@ -12,8 +12,10 @@ document order: the subtree of element ``i`` is the elements ``i .. end[i] - 1``
 
 from __future__ import annotations
 
+import ctypes
+import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -456,17 +458,27 @@ class _Cutter:
 
         Names are recorded as written; ``finish_names`` lowercases and splits them once each.
         """
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return self.name_for(
+            "hidden" in attrs or attrs.get("aria-hidden") == "true",
+            attrs.get("class"),
+            attrs.get("id"),
+            attrs.get("style"),
+        )
+
+    def name_for(
+        self, hidden: bool, cls: str | None, ident: str | None, style: str | None
+    ) -> int:
+        """``name_of`` from the attributes it reads (``hidden``: a ``hidden`` attribute or
+        ``aria-hidden="true"``)."""
+        if hidden or (style and _HIDDEN_STYLE_RE.search(style)):
             return -1
-        style = attrs.get("style")
-        if style and _HIDDEN_STYLE_RE.search(style):
-            return -1
-        return self.shown_name_of(attrs)
+        return self.shown_name(cls, ident)
 
     def shown_name_of(self, attrs: dict[str, str | None]) -> int:
         """``name_of`` without the hidden check."""
-        cls = attrs.get("class")
-        ident = attrs.get("id")
+        return self.shown_name(attrs.get("class"), attrs.get("id"))
+
+    def shown_name(self, cls: str | None, ident: str | None) -> int:
         if not (cls or ident):
             return 0
         raw = f"{cls or ''} {ident or ''}"
@@ -555,7 +567,10 @@ def cut_blocks(tree: LexborHTMLParser, *, include_links: bool = False) -> Page:
     cutter = _Cutter(include_links)
     if body is None:
         return Page([])
-    _walk(body, cutter)
+    if _fast_walk is None:
+        _walk(body, cutter)
+    else:
+        _fast_walk(body.mem_id, cutter, cutter.open_root(body))
     cutter.finish_names()
     page = Page(cutter.blocks, cutter.table, cutter.truncated)
     _total(page, cutter.columns)
@@ -762,3 +777,90 @@ def _total(page: Page, columns: tuple[list[int], list[int], list[int]]) -> None:
     arrays.last_block = np.maximum.reduceat(own_last, bounds)[0::2] if size else own_last[:0]
     table.first_block = arrays.first_block.tolist()
     table.last_block = arrays.last_block.tolist()
+
+
+# -- the compiled walk ------------------------------------------------------------------------
+
+PURE_PYTHON_ENV = "DECHAFF_PURE_PYTHON"
+"""Set (to anything but empty) to walk with the pure-Python reference ``_walk`` only."""
+
+_LEXBOR_FUNCTIONS = (
+    "lxb_dom_node_next_noi",
+    "lxb_dom_node_first_child_noi",
+    "lxb_dom_node_tag_id_noi",
+    "lxb_dom_node_type_noi",
+    "lxb_dom_element_qualified_name",
+    "lxb_dom_element_first_attribute_noi",
+    "lxb_dom_element_next_attribute_noi",
+    "lxb_dom_attr_qualified_name",
+    "lxb_dom_attr_value_noi",
+)
+"""The Lexbor functions the compiled walk calls (exported by selectolax's extension)."""
+
+_PROBE_PAGE = """<html><body class="Probe  X">
+<div id="a" style="color:red"> lead <b>bold <i>both</i></b> <em> </em>text&nbsp;&amp;
+tail<br><span hidden>hidden</span><p aria-hidden="true">gone</p><p aria-hidden="false">kept</p>
+<a href="/x" class="">link <strong>strong</strong></a><a>bare</a><a href="">empty</a></div>
+<pre> keep   its
+  spaces<br>and breaks </pre><my-widget data-x>custom <code>code</code></my-widget>
+<ul><li><a href="/card"><h3>Card</h3><p>dek</p></a></li><li style="display: none">x</li></ul>
+<table><tr><td>cell \u00e9\u4e2d</td><th>head</th></tr></table><!-- a comment -->
+<svg><text>no</text></svg><script>no</script><img alt="no"><p>  two  spaces\there </p>
+</body></html>"""
+"""A page with one of each thing the walk treats specially: the compiled walk must cut it
+exactly as the reference does before it is used."""
+
+
+def _bind_fast_walk() -> Callable[[int, _Cutter, int], None] | None:
+    """The compiled walk, bound to Lexbor and checked against ``_walk``; None when the
+    extension is missing, Lexbor's functions cannot be found, or the check fails."""
+    if os.environ.get(PURE_PYTHON_ENV):
+        return None
+    try:
+        import selectolax.lexbor
+
+        from dechaff import _speedups
+
+        library = ctypes.CDLL(selectolax.lexbor.__file__)
+        functions = {
+            name: ctypes.cast(getattr(library, name), ctypes.c_void_p).value
+            for name in _LEXBOR_FUNCTIONS
+        }
+    except (ImportError, OSError, AttributeError):
+        return None
+    try:
+        # ``lxb_dom_text_t`` is a ``lxb_dom_node_t`` (eleven pointer-sized fields and an enum,
+        # padded: twelve words) followed by its text.
+        _speedups.bind(
+            functions, 12 * ctypes.sizeof(ctypes.c_void_p), _KINDS, _TAG_FLAGS, _INLINE_MARKS,
+            _close_mark, _squeeze, _HIDDEN_STYLE_RE.search, IN_PRE, MAX_ELEMENTS,
+        )
+    except (TypeError, KeyError):  # an extension built from another version of this module
+        return None
+    walk: Callable[[int, _Cutter, int], None] = _speedups.walk
+    return walk if _same_cut(LexborHTMLParser(_PROBE_PAGE), walk) else None
+
+
+def _same_cut(tree: LexborHTMLParser, walk: Callable[[int, _Cutter, int], None]) -> bool:
+    """Whether ``walk`` cuts ``tree`` exactly as the reference ``_walk`` does."""
+    body = tree.body
+    assert body is not None
+    cuts = []
+    for fast in (False, True):
+        cutter = _Cutter(include_links=True)
+        try:
+            if fast:
+                walk(body.mem_id, cutter, cutter.open_root(body))
+            else:
+                _walk(body, cutter)
+        except Exception:  # a compiled walk that fails on the probe is not used
+            return False
+        table = cutter.table
+        cuts.append(
+            (cutter.blocks, table.tag, table.parent, table.flags, table.name, table.end,
+             table.hrefs, table.names)
+        )
+    return cuts[0] == cuts[1] and len(cuts[0][0]) > 0
+
+
+_fast_walk = _bind_fast_walk()

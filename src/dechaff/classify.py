@@ -9,6 +9,8 @@ on wcxb-dev, see NOTICE) and the rules in ``label_blocks`` that name the non-mai
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dechaff.blocks import IN_CAPTION, IN_FIGURE, Block, Page
+from dechaff.blocks import IN_CAPTION, IN_FIGURE, PURE_PYTHON_ENV, Block, Page
 from dechaff.features import (
     COMMENT_NAME_RE,
     CONTEXT_NAMES,
@@ -28,6 +30,22 @@ from dechaff.features import (
     context_features,
     page_features,
 )
+
+TreeSums = Callable[..., None]
+
+
+def _compiled_tree_sums() -> TreeSums | None:
+    """The compiled tree walk (``_speedups.tree_sums``), unless missing or turned off."""
+    if os.environ.get(PURE_PYTHON_ENV):
+        return None
+    try:
+        from dechaff._speedups import tree_sums
+    except ImportError:
+        return None
+    return tree_sums
+
+
+_tree_sums = _compiled_tree_sums()
 
 
 class Label(str, Enum):
@@ -72,6 +90,11 @@ class Trees:
     """Per level: the threshold (a block with ``x <= threshold`` goes left)."""
     leaf_value: FloatArray
     """The value of the leaf reached, indexed by ``h`` after ``depth`` levels."""
+    flat_feature: IntArray
+    """``level_feature`` as one array (for the compiled walk), level ``k`` from
+    ``level_start[k]``; likewise ``flat_threshold``."""
+    flat_threshold: FloatArray
+    level_start: IntArray
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trees:
@@ -87,15 +110,30 @@ class Trees:
             levels.append(np.stack([left[levels[-1]], right[levels[-1]]], axis=1).ravel())
         if np.any(left[levels[-1]] != levels[-1]):
             raise ValueError("a tree is deeper than the model's depth")
+        level_feature = tuple(_by_h(feature[nodes]) for nodes in levels[:-1])
+        level_threshold = tuple(_by_h(threshold[nodes]) for nodes in levels[:-1])
+        sizes = [len(level) for level in level_feature]
         return cls(
             roots, feature, threshold, left, right, value, depth,
-            level_feature=tuple(_by_h(feature[nodes]) for nodes in levels[:-1]),
-            level_threshold=tuple(_by_h(threshold[nodes]) for nodes in levels[:-1]),
+            level_feature=level_feature,
+            level_threshold=level_threshold,
             leaf_value=_by_h(value[levels[-1]]),
+            flat_feature=np.concatenate(level_feature).astype(np.intp),
+            flat_threshold=np.concatenate(level_threshold).astype(np.float64),
+            level_start=np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp),
         )
 
     def probabilities(self, features: FloatArray) -> FloatArray:
         """P(main) for each row of ``features`` (in any memory order)."""
+        n = features.shape[0]
+        if n == 0:
+            return np.zeros(0)
+        if _tree_sums is not None:
+            return self._compiled(features, _tree_sums)
+        return self.reference_probabilities(features)
+
+    def reference_probabilities(self, features: FloatArray) -> FloatArray:
+        """``probabilities`` in numpy alone (the reference for the compiled walk)."""
         n = features.shape[0]
         if n == 0:
             return np.zeros(0)
@@ -124,8 +162,21 @@ class Trees:
             h += h
             h -= go_left
         raw = self.leaf_value.take(h).sum(axis=1)
-        out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(raw, -50.0, 50.0)))
-        return out
+        return _sigmoid(raw)
+
+    def _compiled(self, features: FloatArray, tree_sums: TreeSums) -> FloatArray:
+        raw = np.empty(features.shape[0])
+        tree_sums(
+            np.ascontiguousarray(features), self.flat_feature, self.flat_threshold,
+            self.level_start, self.leaf_value, len(self.roots), raw,
+        )
+        return _sigmoid(raw)
+
+
+def _sigmoid(raw: FloatArray) -> FloatArray:
+    """P(main) from the trees' summed log-odds."""
+    out: FloatArray = 1.0 / (1.0 + np.exp(-np.clip(raw, -50.0, 50.0)))
+    return out
 
 
 def _by_h(level: npt.NDArray[Any]) -> npt.NDArray[Any]:

@@ -1,0 +1,31 @@
+"""Types of the compiled hot loops (``_speedups.pyx``)."""
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+def bind(
+    functions: dict[str, int | None],
+    text_offset: int,
+    kinds: dict[str | None, int],
+    tag_flags: dict[str, int],
+    inline_marks: dict[str, str],
+    close_mark: Callable[[list[str], str], None],
+    squeeze: Callable[[str], str],
+    hidden_style: Callable[[str], Any],
+    in_pre: int,
+    max_elements: int,
+) -> None: ...
+def text_of(node: int) -> str | None: ...
+def walk(body: int, cut: Any, root: int) -> None: ...
+def tree_sums(
+    features: npt.NDArray[np.float64],
+    level_feature: npt.NDArray[np.intp],
+    level_threshold: npt.NDArray[np.float64],
+    level_start: npt.NDArray[np.intp],
+    leaf_value: npt.NDArray[np.float64],
+    n_trees: int,
+    out: npt.NDArray[np.float64],
+) -> None: ...

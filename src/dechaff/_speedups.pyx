@@ -1,0 +1,387 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
+"""The hot loops of extraction, compiled; each has a pure-Python reference it must match.
+
+* ``walk``: the block cutter's DOM walk, ``blocks._walk`` with the DOM read in C. Instead of a
+  Python object per node (what selectolax's ``LexborNode`` properties create), it follows
+  Lexbor's node pointers through the C functions that selectolax's extension exports
+  (``lxb_dom_node_next_noi``, ...), looked up by ``blocks`` with ctypes and handed over by
+  ``bind``. Text is read from the text node's character data, at the offset ``bind`` is given.
+  Everything else (the element table, flushing blocks, links) stays in ``blocks._Cutter``.
+  ``blocks`` checks this walk against the reference on a probe page before using it, and falls
+  back to the reference when the extension is missing or disagrees.
+* ``tree_sums``: the gradient-boosted trees of ``classify.Trees``, one row at a time (the
+  numpy reference walks every tree for every row at once, level by level).
+
+The extension is optional (see ``setup.py``); ``DECHAFF_PURE_PYTHON=1`` turns it off.
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.stdint cimport uintptr_t
+from libc.string cimport memcmp
+
+cdef extern from *:
+    """
+    typedef struct dechaff_str { unsigned char *data; size_t length; } dechaff_str;
+    """
+    ctypedef struct dechaff_str:
+        unsigned char *data
+        size_t length
+
+ctypedef void *(*nav_f)(void *) noexcept nogil
+ctypedef uintptr_t (*tag_id_f)(void *) noexcept nogil
+ctypedef int (*type_f)(void *) noexcept nogil
+ctypedef const unsigned char *(*name_f)(void *, size_t *) noexcept nogil
+
+cdef nav_f _next = NULL
+cdef nav_f _first_child = NULL
+cdef tag_id_f _tag_id = NULL
+cdef type_f _type = NULL
+cdef name_f _qualified_name = NULL
+cdef nav_f _first_attr = NULL
+cdef nav_f _next_attr = NULL
+cdef name_f _attr_name = NULL
+cdef name_f _attr_value = NULL
+cdef size_t _text_offset = 0
+
+# Lexbor's node types (``lxb_dom_node_type_t``).
+cdef enum:
+    ELEMENT_NODE = 1
+    TEXT_NODE = 3
+
+# What the walk does with a node: the values of ``blocks._TEXT`` ... ``blocks._INLINE``.
+cdef enum:
+    K_TEXT = 0
+    K_SKIP = 1
+    K_BR = 2
+    K_BLOCK = 3
+    K_MARK = 4
+    K_LINK = 5
+    K_INLINE = 6
+
+# Tag ids below this are Lexbor's built-in tags (fixed per build): their names are cached.
+cdef enum:
+    CACHED_IDS = 4096
+
+cdef object _kinds = None          # tag name -> kind (blocks._KINDS)
+cdef object _tag_flags = None      # tag name -> flag bits (blocks._TAG_FLAGS)
+cdef object _inline_marks = None   # tag name -> Markdown mark (blocks._INLINE_MARKS)
+cdef object _close_mark = None     # blocks._close_mark
+cdef object _squeeze = None        # blocks._squeeze
+cdef object _hidden_style = None   # blocks._HIDDEN_STYLE_RE.search
+cdef long _in_pre = 0
+cdef long _max_elements = 0
+cdef dict _names_by_id = {}
+
+
+def bind(dict functions, size_t text_offset, dict kinds, dict tag_flags, dict inline_marks,
+         close_mark, squeeze, hidden_style, long in_pre, long max_elements):
+    """Take the Lexbor function addresses (by name) and ``blocks``' tables and helpers."""
+    global _next, _first_child, _tag_id, _type, _qualified_name, _first_attr, _next_attr
+    global _attr_name, _attr_value, _text_offset, _kinds, _tag_flags, _inline_marks
+    global _close_mark, _squeeze, _hidden_style, _in_pre, _max_elements
+    _next = <nav_f><uintptr_t>functions["lxb_dom_node_next_noi"]
+    _first_child = <nav_f><uintptr_t>functions["lxb_dom_node_first_child_noi"]
+    _tag_id = <tag_id_f><uintptr_t>functions["lxb_dom_node_tag_id_noi"]
+    _type = <type_f><uintptr_t>functions["lxb_dom_node_type_noi"]
+    _qualified_name = <name_f><uintptr_t>functions["lxb_dom_element_qualified_name"]
+    _first_attr = <nav_f><uintptr_t>functions["lxb_dom_element_first_attribute_noi"]
+    _next_attr = <nav_f><uintptr_t>functions["lxb_dom_element_next_attribute_noi"]
+    _attr_name = <name_f><uintptr_t>functions["lxb_dom_attr_qualified_name"]
+    _attr_value = <name_f><uintptr_t>functions["lxb_dom_attr_value_noi"]
+    _text_offset = text_offset
+    _kinds, _tag_flags, _inline_marks = kinds, tag_flags, inline_marks
+    _close_mark, _squeeze, _hidden_style = close_mark, squeeze, hidden_style
+    _in_pre, _max_elements = in_pre, max_elements
+    _names_by_id.clear()
+
+
+def text_of(uintptr_t node):
+    """The text of a text node as the walk reads it (for ``blocks``' probe check)."""
+    return _text(<void *>node)
+
+
+cdef inline str _decode(const unsigned char *data, size_t length):
+    return PyUnicode_DecodeUTF8(<const char *>data, length, "replace")
+
+
+cdef inline object _text(void *node):
+    cdef dechaff_str *data = <dechaff_str *>(<char *>node + _text_offset)
+    if data.data == NULL:
+        return None
+    return _decode(data.data, data.length)
+
+
+cdef str _tag_name(void *node):
+    """An element's tag name, as selectolax's ``LexborNode.tag`` gives it."""
+    cdef uintptr_t tag_id = _tag_id(node)
+    cdef size_t length = 0
+    cdef const unsigned char *name
+    cdef str tag
+    if tag_id < CACHED_IDS:
+        cached = _names_by_id.get(tag_id)
+        if cached is not None:
+            return <str>cached
+    name = _qualified_name(node, &length)
+    tag = _decode(name, length) if name != NULL else None
+    if tag_id < CACHED_IDS and tag is not None:
+        _names_by_id[tag_id] = tag
+    return tag
+
+
+cdef int _kind_of(str tag):
+    cdef object kind = _kinds.get(tag)
+    if kind is not None:
+        return <int>kind
+    return K_INLINE if tag and tag[0] != "-" else K_SKIP
+
+
+cdef struct Open:
+    void *after
+    long index
+    long block_el
+    int kind
+
+
+cdef class _Stack:
+    """A growable C array of open elements (the page's depth is unbounded)."""
+
+    cdef Open *items
+    cdef Py_ssize_t size
+    cdef Py_ssize_t capacity
+
+    def __cinit__(self):
+        self.items = NULL
+        self.size = 0
+        self.capacity = 0
+
+    def __dealloc__(self):
+        PyMem_Free(self.items)
+
+    cdef int push(self, void *after, long index, long block_el, int kind) except -1:
+        cdef Open *grown
+        if self.size == self.capacity:
+            self.capacity = self.capacity * 2 + 64
+            grown = <Open *>PyMem_Realloc(self.items, self.capacity * sizeof(Open))
+            if grown == NULL:
+                raise MemoryError()
+            self.items = grown
+        self.items[self.size] = Open(after, index, block_el, kind)
+        self.size += 1
+        return 0
+
+
+cdef inline bint _is(const unsigned char *name, size_t length, const char *word, size_t size):
+    return length == size and memcmp(name, word, size) == 0
+
+
+cdef inline object _value(void *attr):
+    cdef size_t length = 0
+    cdef const unsigned char *raw = _attr_value(attr, &length)
+    return _decode(raw, length) if raw != NULL else None
+
+
+cdef object _href(void *node):
+    """An element's ``href`` as its ``attributes`` dict has it."""
+    cdef void *attr = _first_attr(node)
+    cdef size_t length = 0
+    cdef const unsigned char *key
+    cdef object href = None
+    while attr != NULL:
+        key = _attr_name(attr, &length)
+        if key != NULL and _is(key, length, "href", 4):
+            href = _value(attr)
+        attr = _next_attr(attr)
+    return href
+
+
+cdef long _name(void *node, dict name_ids, list names) except? -2:
+    """``_Cutter.name_of(node.attributes)``, reading only the attributes it needs: a
+    value-less attribute is ``None``, a later duplicate wins."""
+    cdef void *attr = _first_attr(node)
+    cdef size_t length = 0
+    cdef const unsigned char *key
+    cdef bint hidden = False
+    cdef object cls = None, ident = None, style = None
+    if attr == NULL:
+        return 0
+    while attr != NULL:
+        key = _attr_name(attr, &length)
+        if key == NULL:
+            pass
+        elif _is(key, length, "class", 5):
+            cls = _value(attr)
+        elif _is(key, length, "id", 2):
+            ident = _value(attr)
+        elif _is(key, length, "style", 5):
+            style = _value(attr)
+        elif _is(key, length, "hidden", 6):
+            hidden = True
+        elif _is(key, length, "aria-hidden", 11):
+            if _value(attr) == "true":
+                hidden = True
+        attr = _next_attr(attr)
+    if hidden or (style and _hidden_style(style)):
+        return -1
+    if not (cls or ident):
+        return 0
+    raw = f"{cls or ''} {ident or ''}"
+    name = name_ids.get(raw)
+    if name is None:
+        name = name_ids[raw] = len(names)
+        names.append(raw)
+    return <long>name
+
+
+def walk(uintptr_t body, object cut, long root):
+    """``blocks._walk`` over the children of the ``<body>`` node at address ``body``, whose
+    element ``cut`` has recorded as ``root``."""
+    table = cut.table
+    cdef list tags = table.tag
+    cdef list parents = table.parent
+    cdef list flags_of = table.flags
+    cdef list names = table.name
+    cdef list ends = table.end
+    cdef dict hrefs = table.hrefs
+    cdef list text_parts = cut.text
+    cdef list markdown = cut.markdown
+    cdef long last_element = _max_elements - 1
+    cdef _Stack stack = _Stack()
+    cdef Open top
+    cdef long block_el = root, parent_el = root, index
+    cdef long flags = flags_of[root]
+    cdef int kind, node_type
+    cdef long name
+    cdef void *node = _first_child(<void *>body)
+    cdef str tag
+    cdef object raw
+    cdef object href
+    cdef dict name_ids = cut.name_ids
+    cdef list table_names = table.names
+    stack.push(NULL, root, root, K_BLOCK)
+    while True:
+        if node == NULL:  # the innermost open element ends
+            stack.size -= 1
+            top = stack.items[stack.size]
+            index, block_el, kind = top.index, top.block_el, top.kind
+            ends[index] = len(tags)
+            if kind == K_BLOCK:
+                if text_parts:
+                    cut.flush(index)
+                    if cut.truncated:
+                        return
+            elif kind == K_MARK:
+                _close_mark(markdown, _inline_marks[tags[index]])
+            elif kind == K_LINK:
+                cut.close_link(hrefs[index])
+            if stack.size == 0:
+                return
+            parent_el = parents[index]
+            flags = flags_of[parent_el]
+            node = top.after
+            continue
+        node_type = _type(node)
+        if node_type == TEXT_NODE:
+            raw = _text(node)
+            if not raw:
+                pass
+            elif flags & _in_pre:
+                if text_parts or raw.strip():
+                    text_parts.append(raw)
+                    markdown.append(raw)
+                    if cut.link_depth:
+                        cut.link_chars += len(raw.strip())
+                        cut.link_text.append(raw)
+            elif raw.isspace():  # collapses to one space, kept only inside a block's text
+                if text_parts:
+                    text_parts.append(" ")
+                    markdown.append(" ")
+                    if cut.link_depth:
+                        cut.link_text.append(" ")
+            else:
+                if not raw.isprintable() or "  " in raw:  # (printable: only ASCII spaces)
+                    raw = _squeeze(raw)
+                text_parts.append(raw)
+                markdown.append(raw)
+                if cut.link_depth:
+                    cut.link_chars += len(raw.strip())
+                    cut.link_text.append(raw)
+            node = _next(node)
+            continue
+        if node_type != ELEMENT_NODE:
+            node = _next(node)
+            continue
+        tag = _tag_name(node)
+        kind = _kind_of(tag) if tag is not None else K_SKIP
+        if kind == K_SKIP:
+            node = _next(node)
+            continue
+        name = _name(node, name_ids, table_names)
+        if name < 0:
+            node = _next(node)
+            continue
+        if kind == K_BR:
+            if <long>flags_of[block_el] & _in_pre:
+                if text_parts:
+                    text_parts.append("\n")
+                    markdown.append("\n")
+                    if cut.link_depth:
+                        cut.link_text.append("\n")
+            elif text_parts:
+                cut.flush(block_el)
+                if cut.truncated:
+                    return
+            node = _next(node)
+            continue
+        # An element: record it, then enter it.
+        index = len(tags)
+        tags.append(tag)
+        parents.append(parent_el)
+        flags |= <long>_tag_flags.get(tag, 0)
+        flags_of.append(flags)
+        names.append(name)
+        ends.append(-1)
+        stack.push(_next(node), index, block_el, kind)
+        if kind == K_BLOCK:
+            if text_parts:
+                cut.flush(block_el)
+                if cut.truncated:
+                    return
+            block_el = index
+        elif kind == K_MARK:
+            markdown.append(_inline_marks[tag])
+        elif kind == K_LINK:
+            href = _href(node)
+            hrefs[index] = href
+            cut.open_link(href)
+        if index == last_element:
+            cut.truncated = True
+            return
+        parent_el = index
+        node = _first_child(node)
+
+
+# -- trees ------------------------------------------------------------------------------------
+
+def tree_sums(const double[:, ::1] features, const Py_ssize_t[::1] level_feature,
+              const double[::1] level_threshold, const Py_ssize_t[::1] level_start,
+              const double[::1] leaf_value, Py_ssize_t n_trees, double[::1] out):
+    """``classify.Trees``' raw score per row of ``features``: the sum over trees of the leaf
+    each row reaches, in the trees' perfect-binary layout (see ``classify.Trees``): at each
+    level, node ``h`` goes to ``2h - 1`` when ``x <= threshold``, else to ``2h`` (no branch).
+    Level ``k``'s arrays start at ``level_start[k]`` in the flat ``level_*`` arrays."""
+    cdef Py_ssize_t row, tree, level, h, start, n_rows = features.shape[0]
+    cdef Py_ssize_t depth = level_start.shape[0]
+    cdef const double *x
+    cdef double total
+    with nogil:
+        for row in range(n_rows):
+            x = &features[row, 0]
+            total = 0.0
+            for tree in range(1, n_trees + 1):
+                h = tree
+                for level in range(depth):
+                    start = level_start[level]
+                    h = 2 * h - (x[level_feature[start + h]] <= level_threshold[start + h])
+                total += leaf_value[h]
+            out[row] = total

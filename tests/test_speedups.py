@@ -1,0 +1,135 @@
+"""The compiled hot loops (``dechaff._speedups``) give what their pure-Python references give.
+
+``blocks._walk`` and ``classify.Trees.reference_probabilities`` are the references; the compiled
+walk and tree sums must match them on real pages and on generated ones. Skipped when the
+extension was not built (an install without a C compiler).
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dechaff import blocks
+from dechaff.blocks import Page, _Cutter, _walk, cut_blocks
+from dechaff.classify import _tree_sums, default_model
+from dechaff.decode import decode
+from dechaff.features import page_features
+from dechaff.parse import parse
+
+speedups = pytest.importorskip("dechaff._speedups")
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(
+    [*ROOT.joinpath("src/dechaff/examples").glob("*.html.gz"),
+     *ROOT.joinpath("tests/pages").glob("*/page.html*")]
+)
+PROBABILITY_TOLERANCE = 1e-12
+"""The compiled trees add leaf values in another order than numpy's pairwise sum."""
+
+
+def _read(path: Path) -> str:
+    raw = path.read_bytes()
+    return decode(gzip.decompress(raw) if path.suffix == ".gz" else raw).text
+
+
+def _reference_cut(html: str, include_links: bool) -> Page:
+    """``cut_blocks`` with the pure-Python walk."""
+    saved = blocks._fast_walk
+    blocks._fast_walk = None
+    try:
+        return cut_blocks(parse(html), include_links=include_links)
+    finally:
+        blocks._fast_walk = saved
+
+
+def _columns(page: Page) -> tuple[object, ...]:
+    table = page.table
+    return (
+        page.blocks, page.truncated, table.tag, table.parent, table.depth, table.flags,
+        table.name, table.end, table.hrefs, table.names, table.chars, table.link_chars,
+        table.first_block, table.last_block,
+    )
+
+
+def test_the_compiled_walk_is_in_use() -> None:
+    assert blocks._fast_walk is not None
+    assert _tree_sums is not None
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.parent.name + "/" + path.name)
+@pytest.mark.parametrize("include_links", [False, True])
+def test_walk_matches_the_reference_on_real_pages(path: Path, include_links: bool) -> None:
+    html = _read(path)
+    fast = cut_blocks(parse(html), include_links=include_links)
+    assert _columns(fast) == _columns(_reference_cut(html, include_links))
+
+
+def test_walk_stops_where_the_reference_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The element cap ends both walks at the same node."""
+    monkeypatch.setattr(blocks, "MAX_ELEMENTS", 40)
+    html = "<div>" + "<p class='c'>text <a href='/x'>link</a></p>" * 60 + "</div>"
+    # (the compiled walk reads the cap from ``bind``: rebind with the patched value)
+    blocks._bind_fast_walk()
+    try:
+        fast = cut_blocks(parse(html))
+        assert fast.truncated
+        assert _columns(fast) == _columns(_reference_cut(html, False))
+    finally:
+        monkeypatch.undo()
+        blocks._bind_fast_walk()
+
+
+_TAGS = ["div", "p", "span", "a", "b", "em", "code", "pre", "br", "ul", "li", "h2", "table",
+         "td", "script", "svg", "my-card", "figure", "figcaption", "nav", "time", "img"]
+_ATTRIBUTES = ["", " class='a b'", " id='X'", " hidden", " aria-hidden='true'",
+               " style='display:none'", " href='/h'", " href", " class=''", " data-x='1'"]
+_TEXTS = ["", " ", "word", "two  spaces", "tab\there", "é中", "\u00a0", "\n\n", "&amp;", "x\x00"]
+
+
+@st.composite
+def _pages(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 40))):
+        tag = draw(st.sampled_from(_TAGS))
+        attribute = draw(st.sampled_from(_ATTRIBUTES))
+        text = draw(st.sampled_from(_TEXTS))
+        closing = draw(st.booleans())
+        parts.append(f"<{tag}{attribute}>{text}" + (f"</{tag}>" if closing else ""))
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(html=_pages(), include_links=st.booleans())
+def test_walk_matches_the_reference_on_generated_pages(html: str, include_links: bool) -> None:
+    fast = cut_blocks(parse(html), include_links=include_links)
+    assert _columns(fast) == _columns(_reference_cut(html, include_links))
+
+
+def test_walk_of_an_empty_body() -> None:
+    tree = parse("<html><body></body></html>")
+    cutter = _Cutter(include_links=False)
+    body = tree.body
+    assert body is not None
+    speedups.walk(body.mem_id, cutter, cutter.open_root(body))
+    reference = _Cutter(include_links=False)
+    _walk(body, reference)
+    assert cutter.blocks == reference.blocks == []
+    assert cutter.table.tag == reference.table.tag
+
+
+@pytest.mark.parametrize("path", PAGES[:6], ids=lambda path: path.parent.name)
+def test_trees_match_the_reference(path: Path) -> None:
+    model = default_model()
+    page = cut_blocks(parse(_read(path)))
+    features = page_features(page, None, model.token_weights, model.near_weights)
+    for trees in (model.stage1,):
+        compiled = trees.probabilities(features)
+        reference = trees.reference_probabilities(features)
+        np.testing.assert_allclose(compiled, reference, rtol=0, atol=PROBABILITY_TOLERANCE)
