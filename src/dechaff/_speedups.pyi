@@ -22,10 +22,8 @@ def text_of(node: int) -> str | None: ...
 def walk(body: int, cut: Any, root: int) -> None: ...
 def tree_sums(
     features: npt.NDArray[np.float64],
-    level_feature: npt.NDArray[np.intp],
-    level_threshold: npt.NDArray[np.float64],
-    level_start: npt.NDArray[np.intp],
+    node_feature: npt.NDArray[np.intp],
+    node_threshold: npt.NDArray[np.float64],
     leaf_value: npt.NDArray[np.float64],
-    n_trees: int,
     out: npt.NDArray[np.float64],
 ) -> None: ...

@@ -90,11 +90,13 @@ class Trees:
     """Per level: the threshold (a block with ``x <= threshold`` goes left)."""
     leaf_value: FloatArray
     """The value of the leaf reached, indexed by ``h`` after ``depth`` levels."""
-    flat_feature: IntArray
-    """``level_feature`` as one array (for the compiled walk), level ``k`` from
-    ``level_start[k]``; likewise ``flat_threshold``."""
-    flat_threshold: FloatArray
-    level_start: IntArray
+    node_feature: IntArray
+    """Per tree (rows), for the compiled walk: the feature each node tests, the tree laid out
+    as a perfect binary tree in heap order (node ``j``'s children: ``2j + 1``, ``2j + 2``)."""
+    node_threshold: FloatArray
+    """Per tree, heap order: the thresholds."""
+    tree_leaf_value: FloatArray
+    """Per tree: its leaves' values, left to right."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trees:
@@ -112,15 +114,19 @@ class Trees:
             raise ValueError("a tree is deeper than the model's depth")
         level_feature = tuple(_by_h(feature[nodes]) for nodes in levels[:-1])
         level_threshold = tuple(_by_h(threshold[nodes]) for nodes in levels[:-1])
-        sizes = [len(level) for level in level_feature]
+        n_trees = len(roots)
+        by_tree = [
+            (feature[nodes].reshape(n_trees, -1), threshold[nodes].reshape(n_trees, -1))
+            for nodes in levels[:-1]
+        ]
         return cls(
             roots, feature, threshold, left, right, value, depth,
             level_feature=level_feature,
             level_threshold=level_threshold,
             leaf_value=_by_h(value[levels[-1]]),
-            flat_feature=np.concatenate(level_feature).astype(np.intp),
-            flat_threshold=np.concatenate(level_threshold).astype(np.float64),
-            level_start=np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp),
+            node_feature=np.hstack([f for f, _ in by_tree]).astype(np.intp),
+            node_threshold=np.hstack([t for _, t in by_tree]).astype(np.float64),
+            tree_leaf_value=value[levels[-1]].reshape(n_trees, -1).astype(np.float64),
         )
 
     def probabilities(self, features: FloatArray) -> FloatArray:
@@ -167,8 +173,8 @@ class Trees:
     def _compiled(self, features: FloatArray, tree_sums: TreeSums) -> FloatArray:
         raw = np.empty(features.shape[0])
         tree_sums(
-            np.ascontiguousarray(features), self.flat_feature, self.flat_threshold,
-            self.level_start, self.leaf_value, len(self.roots), raw,
+            np.ascontiguousarray(features), self.node_feature, self.node_threshold,
+            self.tree_leaf_value, raw,
         )
         return _sigmoid(raw)
 
