@@ -15,8 +15,10 @@ def bind(
     close_mark: Callable[[list[str], str], None],
     squeeze: Callable[[str], str],
     hidden_style: Callable[[str], Any],
+    block_type: type,
     in_pre: int,
     max_elements: int,
+    max_blocks: int,
 ) -> None: ...
 def text_of(node: int) -> str | None: ...
 def walk(body: int, cut: Any, root: int) -> None: ...

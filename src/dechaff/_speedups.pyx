@@ -69,17 +69,21 @@ cdef object _inline_marks = None   # tag name -> Markdown mark (blocks._INLINE_M
 cdef object _close_mark = None     # blocks._close_mark
 cdef object _squeeze = None        # blocks._squeeze
 cdef object _hidden_style = None   # blocks._HIDDEN_STYLE_RE.search
+cdef object _block_type = None     # blocks.Block
+cdef long _max_blocks = 0
 cdef long _in_pre = 0
 cdef long _max_elements = 0
 cdef dict _names_by_id = {}
 
 
 def bind(dict functions, size_t text_offset, dict kinds, dict tag_flags, dict inline_marks,
-         close_mark, squeeze, hidden_style, long in_pre, long max_elements):
+         close_mark, squeeze, hidden_style, block_type, long in_pre, long max_elements,
+         long max_blocks):
     """Take the Lexbor function addresses (by name) and ``blocks``' tables and helpers."""
     global _next, _first_child, _tag_id, _type, _qualified_name, _first_attr, _next_attr
     global _attr_name, _attr_value, _text_offset, _kinds, _tag_flags, _inline_marks
-    global _close_mark, _squeeze, _hidden_style, _in_pre, _max_elements
+    global _close_mark, _squeeze, _hidden_style, _in_pre, _max_elements, _block_type
+    global _max_blocks
     _next = <nav_f><uintptr_t>functions["lxb_dom_node_next_noi"]
     _first_child = <nav_f><uintptr_t>functions["lxb_dom_node_first_child_noi"]
     _tag_id = <tag_id_f><uintptr_t>functions["lxb_dom_node_tag_id_noi"]
@@ -92,7 +96,8 @@ def bind(dict functions, size_t text_offset, dict kinds, dict tag_flags, dict in
     _text_offset = text_offset
     _kinds, _tag_flags, _inline_marks = kinds, tag_flags, inline_marks
     _close_mark, _squeeze, _hidden_style = close_mark, squeeze, hidden_style
-    _in_pre, _max_elements = in_pre, max_elements
+    _in_pre, _max_elements, _max_blocks = in_pre, max_elements, max_blocks
+    _block_type = block_type
     _names_by_id.clear()
 
 
@@ -233,6 +238,95 @@ cdef long _name(void *node, dict name_ids, list names) except? -2:
     return <long>name
 
 
+cdef class _Gather:
+    """The text gathered for the block being built, and the open links: ``blocks._Cutter``'s
+    ``flush``, ``open_link`` and ``close_link`` with their state in C."""
+
+    cdef list text, markdown, links, link_text, open_hrefs, blocks, elements, chars_of, links_of
+    cdef list tags, flags_of
+    cdef long link_chars, link_depth, offset
+    cdef bint include_links, truncated
+
+    def __cinit__(self, object cut):
+        self.text, self.markdown, self.links, self.link_text, self.open_hrefs = [], [], [], [], []
+        self.blocks = cut.blocks
+        self.elements, self.chars_of, self.links_of = cut.columns
+        self.tags, self.flags_of = cut.table.tag, cut.table.flags
+        self.link_chars = self.link_depth = self.offset = 0
+        self.include_links = cut.include_links
+        self.truncated = False
+
+    cdef inline void add(self, str raw, bint counts):
+        """Text of the block (``counts``: its non-space characters count as link text)."""
+        self.text.append(raw)
+        self.markdown.append(raw)
+        if self.link_depth:
+            if counts:
+                self.link_chars += len(raw.strip())
+            self.link_text.append(raw)
+
+    cdef int open_link(self, object href) except -1:
+        if self.link_depth == 0:
+            self.link_text = []
+        self.link_depth += 1
+        self.open_hrefs.append(href or "")
+        if self.include_links and href:
+            self.markdown.append("[")
+        return 0
+
+    cdef int close_link(self, object href) except -1:
+        if not self.link_depth:
+            return 0
+        self.link_depth -= 1
+        if self.open_hrefs:
+            self.open_hrefs.pop()
+        if self.link_depth == 0:
+            anchor = " ".join("".join(self.link_text).split())  # (whitespace runs: one space)
+            if anchor:
+                self.links.append((anchor, href or ""))
+        if self.include_links and href:
+            self.markdown.append(f"]({href})")
+        return 0
+
+    cdef int flush(self, long element) except -1:
+        """Emit the gathered text as a block of ``element`` (if there is any text)."""
+        cdef long flags, chars, link_chars
+        cdef str text
+        if not self.text:
+            return 0
+        flags = self.flags_of[element]
+        text = "".join(self.text)
+        text = text.strip("\n") if flags & _in_pre else text.strip()
+        if text:
+            links = self.links
+            if self.link_depth and not links:
+                # A link wrapping block elements (a card): credit the block to that link.
+                # (``wraparound`` is off: no negative indices)
+                href = self.open_hrefs[len(self.open_hrefs) - 1] if self.open_hrefs else ""
+                links.append((text, href))
+            chars = len(text)
+            link_chars = min(self.link_chars, chars)
+            self.blocks.append(
+                _block_type(
+                    len(self.blocks), text, element, self.tags[element], flags, chars,
+                    link_chars, "".join(self.markdown).strip(), links, self.offset,
+                )
+            )
+            self.elements.append(element)
+            self.chars_of.append(chars)
+            self.links_of.append(link_chars)
+            self.offset += chars
+            self.links = []
+            if len(self.blocks) >= _max_blocks:
+                self.truncated = True
+        else:
+            self.links.clear()
+        self.text.clear()
+        self.markdown.clear()
+        self.link_chars = 0
+        return 0
+
+
 def walk(uintptr_t body, object cut, long root):
     """``blocks._walk`` over the children of the ``<body>`` node at address ``body``, whose
     element ``cut`` has recorded as ``root``."""
@@ -243,8 +337,7 @@ def walk(uintptr_t body, object cut, long root):
     cdef list names = table.name
     cdef list ends = table.end
     cdef dict hrefs = table.hrefs
-    cdef list text_parts = cut.text
-    cdef list markdown = cut.markdown
+    cdef _Gather gather = _Gather(cut)
     cdef long last_element = _max_elements - 1
     cdef _Stack stack = _Stack()
     cdef Open top
@@ -266,16 +359,16 @@ def walk(uintptr_t body, object cut, long root):
             index, block_el, kind = top.index, top.block_el, top.kind
             ends[index] = len(tags)
             if kind == K_BLOCK:
-                if text_parts:
-                    cut.flush(index)
-                    if cut.truncated:
-                        return
+                if gather.text:
+                    gather.flush(index)
+                    if gather.truncated:
+                        break
             elif kind == K_MARK:
-                _close_mark(markdown, _inline_marks[tags[index]])
+                _close_mark(gather.markdown, _inline_marks[tags[index]])
             elif kind == K_LINK:
-                cut.close_link(hrefs[index])
+                gather.close_link(hrefs[index])
             if stack.size == 0:
-                return
+                break
             parent_el = parents[index]
             flags = flags_of[parent_el]
             node = top.after
@@ -286,26 +379,15 @@ def walk(uintptr_t body, object cut, long root):
             if not raw:
                 pass
             elif flags & _in_pre:
-                if text_parts or raw.strip():
-                    text_parts.append(raw)
-                    markdown.append(raw)
-                    if cut.link_depth:
-                        cut.link_chars += len(raw.strip())
-                        cut.link_text.append(raw)
+                if gather.text or raw.strip():
+                    gather.add(raw, True)
             elif raw.isspace():  # collapses to one space, kept only inside a block's text
-                if text_parts:
-                    text_parts.append(" ")
-                    markdown.append(" ")
-                    if cut.link_depth:
-                        cut.link_text.append(" ")
+                if gather.text:
+                    gather.add(" ", False)
             else:
                 if not raw.isprintable() or "  " in raw:  # (printable: only ASCII spaces)
                     raw = _squeeze(raw)
-                text_parts.append(raw)
-                markdown.append(raw)
-                if cut.link_depth:
-                    cut.link_chars += len(raw.strip())
-                    cut.link_text.append(raw)
+                gather.add(raw, True)
             node = _next(node)
             continue
         if node_type != ELEMENT_NODE:
@@ -322,15 +404,12 @@ def walk(uintptr_t body, object cut, long root):
             continue
         if kind == K_BR:
             if <long>flags_of[block_el] & _in_pre:
-                if text_parts:
-                    text_parts.append("\n")
-                    markdown.append("\n")
-                    if cut.link_depth:
-                        cut.link_text.append("\n")
-            elif text_parts:
-                cut.flush(block_el)
-                if cut.truncated:
-                    return
+                if gather.text:
+                    gather.add("\n", False)
+            elif gather.text:
+                gather.flush(block_el)
+                if gather.truncated:
+                    break
             node = _next(node)
             continue
         # An element: record it, then enter it.
@@ -343,22 +422,24 @@ def walk(uintptr_t body, object cut, long root):
         ends.append(-1)
         stack.push(_next(node), index, block_el, kind)
         if kind == K_BLOCK:
-            if text_parts:
-                cut.flush(block_el)
-                if cut.truncated:
-                    return
+            if gather.text:
+                gather.flush(block_el)
+                if gather.truncated:
+                    break
             block_el = index
         elif kind == K_MARK:
-            markdown.append(_inline_marks[tag])
+            gather.markdown.append(_inline_marks[tag])
         elif kind == K_LINK:
             href = _href(node)
             hrefs[index] = href
-            cut.open_link(href)
+            gather.open_link(href)
         if index == last_element:
-            cut.truncated = True
-            return
+            gather.truncated = True
+            break
         parent_el = index
         node = _first_child(node)
+    cut.truncated = gather.truncated
+    cut.offset = gather.offset
 
 
 # -- trees ------------------------------------------------------------------------------------

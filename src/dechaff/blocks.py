@@ -833,7 +833,8 @@ def _bind_fast_walk() -> Callable[[int, _Cutter, int], None] | None:
         # padded: twelve words) followed by its text.
         _speedups.bind(
             functions, 12 * ctypes.sizeof(ctypes.c_void_p), _KINDS, _TAG_FLAGS, _INLINE_MARKS,
-            _close_mark, _squeeze, _HIDDEN_STYLE_RE.search, IN_PRE, MAX_ELEMENTS,
+            _close_mark, _squeeze, _HIDDEN_STYLE_RE.search, Block, IN_PRE, MAX_ELEMENTS,
+            MAX_BLOCKS,
         )
     except (TypeError, KeyError):  # an extension built from another version of this module
         return None
