@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dechaff import blocks
+from dechaff import blocks, features
 from dechaff.blocks import Page, _Cutter, _walk, cut_blocks
 from dechaff.classify import _tree_sums, default_model
 from dechaff.decode import decode
@@ -133,3 +133,22 @@ def test_trees_match_the_reference(path: Path) -> None:
         compiled = trees.probabilities(features)
         reference = trees.reference_probabilities(features)
         np.testing.assert_allclose(compiled, reference, rtol=0, atol=PROBABILITY_TOLERANCE)
+
+
+_COUNT_TEXTS = st.lists(
+    st.text(alphabet=st.sampled_from(list("aZé5_ ,.!?。\n\t\u00a0…Ω日😀𝐀-'\"")), min_size=1),
+    min_size=1, max_size=20,
+)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(texts=_COUNT_TEXTS)
+def test_text_counts_match_the_reference(texts: list[str]) -> None:
+    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    out = np.empty((7, len(texts)), dtype=np.int64)
+    speedups.text_counts(
+        texts, features._bmp_classes(), features._char_class, features._WORD_CHAR,
+        features._LETTER, features._DIGIT, features._UPPER, features._SPACE,
+        features._SENTENCE_MARK, features._END_MARK, out,
+    )
+    np.testing.assert_array_equal(out, features.reference_text_counts(texts, lengths))

@@ -29,3 +29,16 @@ def tree_sums(
     leaf_value: npt.NDArray[np.float64],
     out: npt.NDArray[np.float64],
 ) -> None: ...
+def text_counts(
+    texts: list[str],
+    classes: npt.NDArray[np.uint8],
+    astral_class: Callable[[str], int],
+    word_bit: int,
+    letter_bit: int,
+    digit_bit: int,
+    upper_bit: int,
+    space_bit: int,
+    sentence_bit: int,
+    end_bit: int,
+    out: npt.NDArray[np.int64],
+) -> None: ...

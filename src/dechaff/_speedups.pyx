@@ -498,3 +498,56 @@ def tree_sums(const double[:, ::1] features, const Py_ssize_t[:, ::1] node_featu
                 out[row + 2] = t2
             if row + 3 < n_rows:
                 out[row + 3] = t3
+
+
+# -- text counts ------------------------------------------------------------------------------
+
+def text_counts(list texts, const unsigned char[::1] classes, object astral_class,
+                unsigned char word_bit, unsigned char letter_bit, unsigned char digit_bit,
+                unsigned char upper_bit, unsigned char space_bit, unsigned char sentence_bit,
+                unsigned char end_bit, long long[:, ::1] out):
+    """``features._text_columns``' counts per text, one pass each: rows of ``out`` are words
+    (starts of ``\\w`` runs), letters, digits, upper-case letters, sentence ends (a mark before
+    whitespace or the text's end), commas, and whether the last character is an end mark.
+    ``classes`` gives the class bits of characters below U+10000, ``astral_class`` (a function
+    of a one-character string) of the others."""
+    cdef Py_ssize_t i
+    cdef Py_UCS4 ch
+    cdef unsigned char bits, last
+    cdef bint in_word, after_mark
+    cdef long long words, letters, digits, upper, sentences, commas
+    cdef str text
+    for i in range(len(texts)):
+        text = texts[i]
+        words = letters = digits = upper = sentences = commas = 0
+        in_word = after_mark = False
+        last = 0
+        for ch in text:
+            bits = classes[ch] if ch < 0x10000 else <unsigned char>astral_class(chr(ch))
+            if bits & word_bit:
+                if not in_word:
+                    words += 1
+                in_word = True
+            else:
+                in_word = False
+            if bits & letter_bit:
+                letters += 1
+            if bits & digit_bit:
+                digits += 1
+            if bits & upper_bit:
+                upper += 1
+            if after_mark and bits & space_bit:
+                sentences += 1
+            after_mark = (bits & sentence_bit) != 0
+            if ch == 0x2C:  # ","
+                commas += 1
+            last = bits
+        if after_mark:  # (texts are scanned as if a space followed each)
+            sentences += 1
+        out[0, i] = words
+        out[1, i] = letters
+        out[2, i] = digits
+        out[3, i] = upper
+        out[4, i] = sentences
+        out[5, i] = commas
+        out[6, i] = (last & end_bit) != 0

@@ -784,6 +784,18 @@ def _total(page: Page, columns: tuple[list[int], list[int], list[int]]) -> None:
 PURE_PYTHON_ENV = "DECHAFF_PURE_PYTHON"
 """Set (to anything but empty) to walk with the pure-Python reference ``_walk`` only."""
 
+def compiled(name: str) -> Any:
+    """The function ``name`` of the compiled extension ``dechaff._speedups``; None when the
+    extension is missing, was built from another version, or is turned off."""
+    if os.environ.get(PURE_PYTHON_ENV):
+        return None
+    try:
+        from dechaff import _speedups
+    except ImportError:
+        return None
+    return getattr(_speedups, name, None)
+
+
 _LEXBOR_FUNCTIONS = (
     "lxb_dom_node_next_noi",
     "lxb_dom_node_first_child_noi",

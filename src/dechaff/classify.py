@@ -9,7 +9,6 @@ on wcxb-dev, see NOTICE) and the rules in ``label_blocks`` that name the non-mai
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -20,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dechaff.blocks import IN_CAPTION, IN_FIGURE, PURE_PYTHON_ENV, Block, Page
+from dechaff.blocks import IN_CAPTION, IN_FIGURE, Block, Page, compiled
 from dechaff.features import (
     COMMENT_NAME_RE,
     CONTEXT_NAMES,
@@ -34,18 +33,7 @@ from dechaff.features import (
 TreeSums = Callable[..., None]
 
 
-def _compiled_tree_sums() -> TreeSums | None:
-    """The compiled tree walk (``_speedups.tree_sums``), unless missing or turned off."""
-    if os.environ.get(PURE_PYTHON_ENV):
-        return None
-    try:
-        from dechaff._speedups import tree_sums
-    except ImportError:
-        return None
-    return tree_sums
-
-
-_tree_sums = _compiled_tree_sums()
+_tree_sums: TreeSums | None = compiled("tree_sums")
 
 
 class Label(str, Enum):

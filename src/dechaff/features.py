@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from itertools import repeat
 
@@ -36,6 +36,7 @@ from dechaff.blocks import (
     PARAGRAPH_MIN_CHARS,
     Block,
     Page,
+    compiled,
     floats,
     ints,
 )
@@ -223,14 +224,24 @@ def _segment_counts(marks: npt.NDArray[np.bool_], starts: IntArray) -> IntArray:
     return out
 
 
-def _text_columns(page: Page, title_words: set[str]) -> FloatArray:
-    """Per-block facts that need the text itself, counted over all block texts at once.
+_compiled_counts: Callable[..., None] | None = compiled("text_counts")
 
-    Rows: words, ends in punctuation, sentences, digit share, upper-case share of letters,
-    trails off, title similarity, duplicate, words per comma.
-    """
-    texts = [b.text for b in page.blocks]
-    lengths = page.block_chars
+
+def _text_counts(texts: list[str], lengths: IntArray) -> IntArray:
+    """Per text: words, letters, digits, upper-case letters, sentence ends, commas, and
+    whether it ends in an end mark (rows), counted over all texts at once."""
+    if _compiled_counts is not None:
+        out = np.empty((7, len(texts)), dtype=np.int64)
+        _compiled_counts(
+            texts, _bmp_classes(), _char_class, _WORD_CHAR, _LETTER, _DIGIT, _UPPER, _SPACE,
+            _SENTENCE_MARK, _END_MARK, out,
+        )
+        return out
+    return reference_text_counts(texts, lengths)
+
+
+def reference_text_counts(texts: list[str], lengths: IntArray) -> IntArray:
+    """``_text_counts`` in numpy alone (the reference for the compiled count)."""
     joined = _SEPARATOR.join(texts) + _SEPARATOR
     points, classes = _classes(joined)
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
@@ -245,12 +256,25 @@ def _text_columns(page: Page, title_words: set[str]) -> FloatArray:
         sentence,
         points == ord(","),
     ])
-    words, letters, digits, upper, sentences, commas = _segment_counts(marks, starts)
+    counts = _segment_counts(marks, starts)
+    end_mark = ((classes[starts + lengths - 1] & _END_MARK) != 0).astype(np.int64)
+    return np.vstack([counts, end_mark[None, :]])
+
+
+def _text_columns(page: Page, title_words: set[str]) -> FloatArray:
+    """Per-block facts that need the text itself, counted over all block texts at once.
+
+    Rows: words, ends in punctuation, sentences, digit share, upper-case share of letters,
+    trails off, title similarity, duplicate, words per comma.
+    """
+    texts = [b.text for b in page.blocks]
+    lengths = page.block_chars
+    words, letters, digits, upper, sentences, commas, end_mark = _text_counts(texts, lengths)
     page.word_counts = words.tolist()
     counts = Counter(texts)
     out = np.empty((9, len(texts)))
     out[0] = words
-    out[1] = (classes[starts + lengths - 1] & _END_MARK) != 0
+    out[1] = end_mark
     out[2] = np.minimum(sentences, 10) / 10
     out[3] = digits / lengths
     out[4] = np.where(letters > 0, upper / np.maximum(letters, 1), 0.0)
