@@ -124,9 +124,14 @@ def _similarities(page: Page, blocks: list[Block], ref: set[str]) -> list[float]
     if not ref:
         return [0.0] * len(blocks)
     lowered_words = block_words(page)  # (the words of NFKC text, when it is that already)
+    known = page.title_similarity  # (worked out by the features, for the title's words)
+    similarity = known[1] if known is not None and known[0] == ref else None
     out = []
     for b in blocks:
         if unicodedata.is_normalized("NFKC", b.text):
+            if similarity is not None:
+                out.append(similarity[b.index])
+                continue
             words = set(lowered_words[b.index])
         else:
             words = _words(b.text)

@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, overload
 
 import numpy as np
@@ -330,6 +331,8 @@ class Page:
     """The words of each block's lowercased text (see ``features.block_words``)."""
     word_counts: list[int] | None = None
     """How many words each block's text has (filled by ``features.page_features``)."""
+    title_similarity: tuple[frozenset[str], list[float]] | None = None
+    """Title words and each block's Jaccard overlap with them (see ``features``)."""
     _memo: dict[tuple[object, NameTest], list[bool]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -490,8 +493,9 @@ class _Cutter:
 
     def finish_names(self) -> None:
         table = self.table
-        table.names = [raw.lower().strip() for raw in table.names]
-        table.name_tokens = [_tokens(name) for name in table.names]
+        entries = [_name_entry(raw) for raw in table.names]
+        table.names = [name for name, _ in entries]
+        table.name_tokens = [tokens for _, tokens in entries]
 
     def open_root(self, body: LexborNode) -> int:
         table = self.table
@@ -575,6 +579,18 @@ def cut_blocks(tree: LexborHTMLParser, *, include_links: bool = False) -> Page:
     page = Page(cutter.blocks, cutter.table, cutter.truncated)
     _total(page, cutter.columns)
     return page
+
+
+NAME_CACHE_SIZE = 1 << 15
+"""Class/id values remembered with their tokens: pages of a site (and sites of a framework)
+repeat them, so most are looked up, not split again; a few MB at most."""
+
+
+@lru_cache(maxsize=NAME_CACHE_SIZE)
+def _name_entry(raw: str) -> tuple[str, tuple[str, ...]]:
+    """A class/id value as written → lowercased and stripped, and its tokens."""
+    name = raw.lower().strip()
+    return name, _tokens(name)
 
 
 def _tokens(name: str) -> tuple[str, ...]:

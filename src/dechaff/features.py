@@ -321,6 +321,7 @@ def _title_similarities(page: Page, title_words: set[str]) -> FloatArray:
     for words in block_words(page):
         shared = len(title_words.intersection(words))
         out.append(shared / (len(set(words)) + n_title - shared) if shared else 0.0)
+    page.title_similarity = (frozenset(title_words), out)
     return floats(out)
 
 
