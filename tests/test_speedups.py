@@ -152,3 +152,18 @@ def test_text_counts_match_the_reference(texts: list[str]) -> None:
         features._SENTENCE_MARK, features._END_MARK, out,
     )
     np.testing.assert_array_equal(out, features.reference_text_counts(texts, lengths))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(texts=_COUNT_TEXTS, title=st.text(alphabet=st.sampled_from(list("aZé5_ Ω日😀𝐀-")),
+                                         max_size=12))
+def test_title_overlaps_match_the_reference(texts: list[str], title: str) -> None:
+    page = cut_blocks(parse("<body>" + "".join(f"<p>{t}</p>" for t in texts) + "</body>"))
+    title_words = set(features._WORD_RE.findall(title.lower()))
+    out = np.empty(len(page.blocks))
+    speedups.title_overlaps(
+        [b.text.lower() for b in page.blocks], list(title_words), features._bmp_classes(),
+        features._char_class, features._WORD_CHAR, out,
+    )
+    reference = features.reference_title_similarities(page, title_words)
+    np.testing.assert_array_equal(out, reference)

@@ -42,3 +42,11 @@ def text_counts(
     end_bit: int,
     out: npt.NDArray[np.int64],
 ) -> None: ...
+def title_overlaps(
+    texts: list[str],
+    title_words: list[str],
+    classes: npt.NDArray[np.uint8],
+    astral_class: Callable[[str], int],
+    word_bit: int,
+    out: npt.NDArray[np.float64],
+) -> None: ...

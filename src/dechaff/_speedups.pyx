@@ -15,10 +15,10 @@
 The extension is optional (see ``setup.py``); ``DECHAFF_PURE_PYTHON=1`` turns it off.
 """
 
-from cpython.mem cimport PyMem_Free, PyMem_Realloc
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
-from libc.string cimport memcmp
+from libc.string cimport memcmp, memset
 
 cdef extern from *:
     """
@@ -551,3 +551,118 @@ def text_counts(list texts, const unsigned char[::1] classes, object astral_clas
         out[4, i] = sentences
         out[5, i] = commas
         out[6, i] = (last & end_bit) != 0
+
+
+# -- title overlap ----------------------------------------------------------------------------
+
+cdef extern from *:
+    """
+    #define DECHAFF_FNV_PRIME 1099511628211ULL
+    #define DECHAFF_FNV_START 14695981039346656037ULL
+    """
+    unsigned long long FNV_PRIME "DECHAFF_FNV_PRIME"
+    unsigned long long FNV_START "DECHAFF_FNV_START"
+
+
+cdef inline unsigned long long _fold(unsigned long long h, Py_UCS4 ch) noexcept nogil:
+    """One step of FNV-1a over code points: a word's hash (64 bits: collisions are negligible
+    among the few thousand words of a page)."""
+    return (h ^ <unsigned long long>ch) * FNV_PRIME
+
+
+cdef class _HashSet:
+    """Open addressing over 64-bit word hashes (0 stands for an empty slot)."""
+
+    cdef unsigned long long *slots
+    cdef Py_ssize_t mask, size
+
+    def __cinit__(self, Py_ssize_t capacity):
+        cdef Py_ssize_t n = 16
+        while n < 2 * capacity:
+            n *= 2
+        self.slots = <unsigned long long *>PyMem_Calloc(n, sizeof(unsigned long long))
+        if self.slots == NULL:
+            raise MemoryError()
+        self.mask = n - 1
+        self.size = 0
+
+    def __dealloc__(self):
+        PyMem_Free(self.slots)
+
+    cdef inline bint add(self, unsigned long long h) noexcept:
+        """Add ``h``; whether it was new."""
+        cdef Py_ssize_t i
+        if h == 0:
+            h = 1
+        i = <Py_ssize_t>(h & <unsigned long long>self.mask)
+        while self.slots[i] != 0:
+            if self.slots[i] == h:
+                return False
+            i = (i + 1) & self.mask
+        self.slots[i] = h
+        self.size += 1
+        return True
+
+    cdef inline bint has(self, unsigned long long h) noexcept:
+        cdef Py_ssize_t i
+        if h == 0:
+            h = 1
+        i = <Py_ssize_t>(h & <unsigned long long>self.mask)
+        while self.slots[i] != 0:
+            if self.slots[i] == h:
+                return True
+            i = (i + 1) & self.mask
+        return False
+
+    cdef void clear(self) noexcept:
+        memset(self.slots, 0, (self.mask + 1) * sizeof(unsigned long long))
+        self.size = 0
+
+
+cdef unsigned long long _word_hash(str word):
+    cdef unsigned long long h = FNV_START
+    cdef Py_UCS4 ch
+    for ch in word:
+        h = _fold(h, ch)
+    return h
+
+
+def title_overlaps(list texts, list title_words, const unsigned char[::1] classes,
+                   object astral_class, unsigned char word_bit, double[::1] out):
+    """``features._title_similarities`` without building word lists: per (lowercased) text,
+    the Jaccard overlap of its distinct ``\\w+`` words with ``title_words`` (distinct), with
+    words compared by hash."""
+    cdef _HashSet title = _HashSet(len(title_words))
+    cdef _HashSet seen
+    cdef Py_ssize_t i, longest = 0, n_title
+    cdef long long shared
+    cdef unsigned long long h
+    cdef bint in_word
+    cdef Py_UCS4 ch
+    cdef unsigned char bits
+    cdef str text
+    for word in title_words:
+        title.add(_word_hash(word))
+    n_title = title.size
+    for text in texts:
+        longest = max(longest, len(text))
+    seen = _HashSet(longest // 2 + 1)  # (a word and its separator: two characters at least)
+    for i in range(len(texts)):
+        text = texts[i]
+        seen.clear()
+        shared = 0
+        in_word = False
+        h = FNV_START
+        for ch in text:
+            bits = classes[ch] if ch < 0x10000 else <unsigned char>astral_class(chr(ch))
+            if bits & word_bit:
+                h = _fold(h, ch)
+                in_word = True
+            elif in_word:
+                if seen.add(h) and title.has(h):
+                    shared += 1
+                h = FNV_START
+                in_word = False
+        if in_word and seen.add(h) and title.has(h):
+            shared += 1
+        out[i] = shared / <double>(seen.size + n_title - shared) if shared else 0.0

@@ -123,7 +123,6 @@ def _similarities(page: Page, blocks: list[Block], ref: set[str]) -> list[float]
     """Word overlap (Jaccard) of each block's text with ``ref``."""
     if not ref:
         return [0.0] * len(blocks)
-    lowered_words = block_words(page)  # (the words of NFKC text, when it is that already)
     known = page.title_similarity  # (worked out by the features, for the title's words)
     similarity = known[1] if known is not None and known[0] == ref else None
     out = []
@@ -132,7 +131,8 @@ def _similarities(page: Page, blocks: list[Block], ref: set[str]) -> list[float]
             if similarity is not None:
                 out.append(similarity[b.index])
                 continue
-            words = set(lowered_words[b.index])
+            # (the words of NFKC text, when it is that already)
+            words = set(block_words(page)[b.index])
         else:
             words = _words(b.text)
         out.append(len(words & ref) / len(words | ref) if words else 0.0)

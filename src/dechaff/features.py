@@ -314,14 +314,31 @@ def block_words(page: Page) -> list[list[str]]:
     return page.words
 
 
+_compiled_overlaps: Callable[..., None] | None = compiled("title_overlaps")
+
+
 def _title_similarities(page: Page, title_words: set[str]) -> FloatArray:
     """Per block: Jaccard overlap of its (lowercased) words with the title's."""
+    if _compiled_overlaps is not None:
+        out = np.empty(len(page.blocks))
+        _compiled_overlaps(
+            [b.text.lower() for b in page.blocks], list(title_words), _bmp_classes(),
+            _char_class, _WORD_CHAR, out,
+        )
+    else:
+        out = reference_title_similarities(page, title_words)
+    page.title_similarity = (frozenset(title_words), out.tolist())
+    return out
+
+
+def reference_title_similarities(page: Page, title_words: set[str]) -> FloatArray:
+    """``_title_similarities`` from the blocks' word lists (the reference for the compiled
+    overlap, which compares words by hash)."""
     n_title = len(title_words)
     out = []
     for words in block_words(page):
         shared = len(title_words.intersection(words))
         out.append(shared / (len(set(words)) + n_title - shared) if shared else 0.0)
-    page.title_similarity = (frozenset(title_words), out)
     return floats(out)
 
 
