@@ -59,6 +59,9 @@ LAST_RESORT_THRESHOLD = 0.2
 """With no body at all, sentences the model gives at least this chance are kept."""
 BYLINE_MAX_CHARS = 120
 """A byline is one short line; anything longer is prose that mentions the author."""
+BYLINE_MAX_WORDS = 12
+"""A line opening with "By" is a byline if it is this short ("By Jane Doe and John Roe,
+Reuters · 3 min read"); a longer one is a sentence ("By noon the square was full ...")."""
 BYLINE_EXTRA_CHARS = 60
 """Room beside the author's name in a byline ("By X, Staff Writer · Updated 3 hours ago")."""
 BYLINE_MAX_OFFSET = 6
@@ -69,6 +72,8 @@ TITLE_SIMILARITY = HEADLINE_SIMILARITY
 """Word overlap with the page title above which a heading is the headline itself."""
 CAPTION_MAX_CHARS = 400
 """Longer text inside a figure is prose laid out in a figure, not a caption."""
+CAPTION_MAX_BODY_SHARE = 0.5
+"""Captions are a small part of an article: "captions" holding more of the body are the body."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
 CORE_BODY_SHARE = 0.85
@@ -305,21 +310,31 @@ def _mark_bylines(blocks: list[Block], labels: list[Label], meta: Metadata) -> N
         longest = len(max(names, key=len, default=""))
         if (
             (named and b.chars < longest + BYLINE_EXTRA_CHARS)
-            or _BYLINE_RE.match(b.text)
+            or (_BYLINE_RE.match(b.text) and len(_WORD_RE.findall(b.text)) <= BYLINE_MAX_WORDS)
             or (b.flags & IN_TIME and b.chars < DATELINE_MAX_CHARS)
         ):
             labels[b.index] = Label.BYLINE
 
 
 def _mark_captions(page: Page, labels: list[Label]) -> list[str]:
+    """Short text in figures or caption-named elements, unless it is most of the body: a page
+    that lays out its story as captioned photos (or names its text boxes "caption") keeps it."""
+    found = [
+        b
+        for b in page.blocks
+        if b.chars <= CAPTION_MAX_CHARS
+        and labels[b.index] not in (Label.TITLE, Label.BYLINE)
+        and is_caption(page, b)
+    ]
+    main = [b.chars for b in page.blocks if labels[b.index] is Label.MAIN]
+    in_captions = sum(b.chars for b in found if labels[b.index] is Label.MAIN)
+    if in_captions > CAPTION_MAX_BODY_SHARE * sum(main):
+        return []
     captions: list[str] = []
-    for b in page.blocks:
-        if b.chars > CAPTION_MAX_CHARS or labels[b.index] in (Label.TITLE, Label.BYLINE):
-            continue
-        if is_caption(page, b):
-            if labels[b.index] is Label.MAIN or _near_main(labels, b.index):
-                captions.append(b.text)
-            labels[b.index] = Label.CAPTION
+    for b in found:
+        if labels[b.index] is Label.MAIN or _near_main(labels, b.index):
+            captions.append(b.text)
+        labels[b.index] = Label.CAPTION
     return captions
 
 
