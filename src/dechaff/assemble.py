@@ -88,6 +88,8 @@ KICKER_MAX_WORDS = 3
 """Above the headline, a line this short is a section label; body text comes below it."""
 LABEL_MAX_WORDS = 2
 """A linked line this short between paragraphs is a tag or section label, not a sentence."""
+AD_SLOT_MAX_PARAGRAPHS = 2
+"""An ad slot holds at most one paragraph of prose (an advertorial blurb)."""
 AD_TOKEN_DEPTH = 3
 """Ad-slot class names count on the block's element and its two nearest ancestors."""
 COMMENT_WRAPPER_SHARE = 0.5
@@ -186,10 +188,11 @@ def _mark_labels(page: Page, labels: list[Label]) -> None:
     (an embed's account line, a "Read more" the page's own gold keeps)."""
     blocks = page.blocks
     last = len(blocks) - 1
+    ad_slots = _ad_slots(page)
     for b in blocks:
         if labels[b.index] is not Label.MAIN or b.heading_level or b.tag in _LIST_TAGS:
             continue
-        in_ad_slot = page.named_near(_AD_TOKENS, AD_TOKEN_DEPTH)[b.element]
+        in_ad_slot = bool(ad_slots) and _in_ad_slot(page, b, ad_slots)
         inside = (
             0 < b.index < last
             and labels[b.index - 1] is Label.MAIN
@@ -200,6 +203,25 @@ def _mark_labels(page: Page, labels: list[Label]) -> None:
         )
         if in_ad_slot or tag_label:
             labels[b.index] = Label.BOILERPLATE
+
+
+def _ad_slots(page: Page) -> set[int]:
+    """Elements named as ads ("ad", "sponsored", "promo", ...) that hold no prose: an element
+    with paragraphs under such a name is a story (a post in a "promo" category), not a slot."""
+    named = page.names_matching(_AD_TOKENS)
+    if not any(named):
+        return set()
+    table = page.table
+    return {
+        i
+        for i in np.flatnonzero(table.arrays.n_blocks).tolist()
+        if named[table.name[i]] and table.n_paragraphs[i] < AD_SLOT_MAX_PARAGRAPHS
+    }
+
+
+def _in_ad_slot(page: Page, block: Block, slots: set[int]) -> bool:
+    """Whether the block's element or one of its nearest ancestors is an ad slot."""
+    return any(a in slots for a in page.ancestors(block.element)[:AD_TOKEN_DEPTH])
 
 
 def _relax_if_empty(blocks: list[Block], probs: list[float], labels: list[Label]) -> None:
