@@ -73,7 +73,8 @@ TITLE_SIMILARITY = HEADLINE_SIMILARITY
 CAPTION_MAX_CHARS = 400
 """Longer text inside a figure is prose laid out in a figure, not a caption."""
 CAPTION_MAX_BODY_SHARE = 0.5
-"""Captions are a small part of an article: "captions" holding more of the body are the body."""
+"""Captions are a small part of an article: "captions" holding more of the body's prose are
+the body."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
 CORE_BODY_SHARE = 0.85
@@ -348,9 +349,10 @@ def _mark_captions(page: Page, labels: list[Label]) -> list[str]:
         and labels[b.index] not in (Label.TITLE, Label.BYLINE)
         and is_caption(page, b)
     ]
-    main = [b.chars for b in page.blocks if labels[b.index] is Label.MAIN]
-    in_captions = sum(b.chars for b in found if labels[b.index] is Label.MAIN)
-    if in_captions > CAPTION_MAX_BODY_SHARE * sum(main):
+    main = [b for b in page.blocks if labels[b.index] is Label.MAIN]
+    weigh = _prose_chars if any(map(_prose_chars, main)) else _chars
+    in_captions = sum(weigh(b) for b in found if labels[b.index] is Label.MAIN)
+    if in_captions > CAPTION_MAX_BODY_SHARE * sum(map(weigh, main)):
         return []
     captions: list[str] = []
     for b in found:
@@ -358,6 +360,16 @@ def _mark_captions(page: Page, labels: list[Label]) -> list[str]:
             captions.append(b.text)
         labels[b.index] = Label.CAPTION
     return captions
+
+
+def _prose_chars(block: Block) -> int:
+    """The block's characters if it reads as prose (long, few links), else 0."""
+    prose = block.chars >= PROSE_MIN_CHARS and block.link_density < PROSE_MAX_LINK_DENSITY
+    return block.chars if prose else 0
+
+
+def _chars(block: Block) -> int:
+    return block.chars
 
 
 def _near_main(labels: list[Label], i: int) -> bool:
