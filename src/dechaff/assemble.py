@@ -75,6 +75,11 @@ CAPTION_MAX_CHARS = 400
 CAPTION_MAX_BODY_SHARE = 0.5
 """Captions are a small part of an article: "captions" holding more of the body's prose are
 the body."""
+STORY_MIN_PARAGRAPHS = 2
+"""Body above a long comment thread is a story of its own with at least this many paragraphs
+..."""
+STORY_MIN_CHARS = 300
+"""... and this many characters of prose (a short post, a video with a few lines)."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
 CORE_BODY_SHARE = 0.85
@@ -396,13 +401,30 @@ def _mark_comments(page: Page, labels: list[Label]) -> list[Block]:
 
 
 def _is_comment_section(page: Page, labels: list[Label], container: int, main_total: int) -> bool:
+    """A comment-named element is a comment section when it holds a minor part of the body,
+    or when a story of its own comes before it (a short article with a long thread under it);
+    otherwise it wraps the content (an article, or a thread whose posts are the content)."""
     el = page.elements[container]
     inside = sum(
         b.chars
         for b in page.blocks[el.first_block : el.last_block + 1]
         if labels[b.index] is Label.MAIN
     )
-    return inside < COMMENT_WRAPPER_SHARE * main_total
+    if inside < COMMENT_WRAPPER_SHARE * main_total:
+        return True
+    above = page.blocks[: el.first_block]
+    story = [b for b in above if labels[b.index] is Label.MAIN and _prose_chars(b)]
+    if len(story) < STORY_MIN_PARAGRAPHS or sum(b.chars for b in story) < STORY_MIN_CHARS:
+        return False
+    # (a thread's opening post is laid out as its replies are: then the replies are content)
+    inside = page.blocks[el.first_block : el.last_block + 1]
+    return not {_layout(page, b) for b in story} & {_layout(page, b) for b in inside}
+
+
+def _layout(page: Page, block: Block) -> tuple[int, int]:
+    """The class/id names of a block's element and its parent."""
+    table = page.table
+    return table.name[block.element], table.name[table.parent[block.element]]
 
 
 def _comments(page: Page, blocks: list[Block]) -> list[Comment]:
