@@ -417,8 +417,8 @@ def _is_comment_section(page: Page, labels: list[Label], container: int, main_to
     if len(story) < STORY_MIN_PARAGRAPHS or sum(b.chars for b in story) < STORY_MIN_CHARS:
         return False
     # (a thread's opening post is laid out as its replies are: then the replies are content)
-    inside = page.blocks[el.first_block : el.last_block + 1]
-    return not {_layout(page, b) for b in story} & {_layout(page, b) for b in inside}
+    thread = page.blocks[el.first_block : el.last_block + 1]
+    return not {_layout(page, b) for b in story} & {_layout(page, b) for b in thread}
 
 
 def _layout(page: Page, block: Block) -> tuple[int, int]:
