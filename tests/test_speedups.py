@@ -39,11 +39,11 @@ def _read(path: Path) -> str:
 
 
 def _reference_cut(html: str, include_links: bool) -> Page:
-    """``cut_blocks`` with the pure-Python walk."""
+    """``cut_blocks`` with the pure-Python walk (links and images as asked)."""
     saved = blocks._fast_walk
     blocks._fast_walk = None
     try:
-        return cut_blocks(parse(html), include_links=include_links)
+        return cut_blocks(parse(html), include_links=include_links, include_images=include_links)
     finally:
         blocks._fast_walk = saved
 
@@ -53,7 +53,7 @@ def _columns(page: Page) -> tuple[object, ...]:
     return (
         page.blocks, page.truncated, table.tag, table.parent, table.depth, table.flags,
         table.name, table.end, table.hrefs, table.names, table.chars, table.link_chars,
-        table.first_block, table.last_block,
+        table.first_block, table.last_block, page.images,
     )
 
 
@@ -66,7 +66,7 @@ def test_the_compiled_walk_is_in_use() -> None:
 @pytest.mark.parametrize("include_links", [False, True])
 def test_walk_matches_the_reference_on_real_pages(path: Path, include_links: bool) -> None:
     html = _read(path)
-    fast = cut_blocks(parse(html), include_links=include_links)
+    fast = cut_blocks(parse(html), include_links=include_links, include_images=include_links)
     assert _columns(fast) == _columns(_reference_cut(html, include_links))
 
 
@@ -88,7 +88,8 @@ def test_walk_stops_where_the_reference_stops(monkeypatch: pytest.MonkeyPatch) -
 _TAGS = ["div", "p", "span", "a", "b", "em", "code", "pre", "br", "ul", "li", "h2", "table",
          "td", "script", "svg", "my-card", "figure", "figcaption", "nav", "time", "img"]
 _ATTRIBUTES = ["", " class='a b'", " id='X'", " hidden", " aria-hidden='true'",
-               " style='display:none'", " href='/h'", " href", " class=''", " data-x='1'"]
+               " style='display:none'", " href='/h'", " href", " class=''", " data-x='1'",
+               " src='/i.png' alt='a  b'", " data-src='/l.jpg' src='data:,'"]
 _TEXTS = ["", " ", "word", "two  spaces", "tab\there", "é中", "\u00a0", "\n\n", "&amp;", "x\x00"]
 
 
@@ -108,7 +109,7 @@ def _pages(draw: st.DrawFn) -> str:
           suppress_health_check=[HealthCheck.too_slow])
 @given(html=_pages(), include_links=st.booleans())
 def test_walk_matches_the_reference_on_generated_pages(html: str, include_links: bool) -> None:
-    fast = cut_blocks(parse(html), include_links=include_links)
+    fast = cut_blocks(parse(html), include_links=include_links, include_images=include_links)
     assert _columns(fast) == _columns(_reference_cut(html, include_links))
 
 

@@ -186,6 +186,20 @@ cdef inline object _value(void *attr):
     return _decode(raw, length) if raw != NULL else None
 
 
+cdef dict _attribute_dict(void *node):
+    """All of an element's attributes, as selectolax's ``LexborNode.attributes`` has them."""
+    cdef void *attr = _first_attr(node)
+    cdef size_t length = 0
+    cdef const unsigned char *key
+    cdef dict out = {}
+    while attr != NULL:
+        key = _attr_name(attr, &length)
+        if key != NULL:
+            out[_decode(key, length)] = _value(attr)
+        attr = _next_attr(attr)
+    return out
+
+
 cdef object _href(void *node):
     """An element's ``href`` as its ``attributes`` dict has it."""
     cdef void *attr = _first_attr(node)
@@ -350,6 +364,7 @@ def walk(uintptr_t body, object cut, long root):
     cdef object raw
     cdef object href
     cdef dict name_ids = cut.name_ids
+    cdef bint include_images = cut.include_images
     cdef list table_names = table.names
     stack.push(NULL, root, root, K_BLOCK)
     while True:
@@ -396,6 +411,8 @@ def walk(uintptr_t body, object cut, long root):
         tag = _tag_name(node)
         kind = _kind_of(tag) if tag is not None else K_SKIP
         if kind == K_SKIP:
+            if include_images and tag == "img":
+                cut.add_image(_attribute_dict(node))
             node = _next(node)
             continue
         name = _name(node, name_ids, table_names)

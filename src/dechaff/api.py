@@ -11,12 +11,12 @@ from typing import Literal
 from dechaff.article import Article
 from dechaff.assemble import assemble
 from dechaff.blocks import cut_blocks
-from dechaff.classify import THRESHOLDS, default_model
+from dechaff.classify import THRESHOLDS, Label, default_model
 from dechaff.decode import DEFAULT_MAX_BYTES, decode
 from dechaff.errors import InputError
 from dechaff.metadata import extract_metadata
 from dechaff.parse import parse
-from dechaff.render import render_html, render_markdown, render_text
+from dechaff.render import body_pictures, render_html, render_markdown, render_text
 
 Favor = Literal["precision", "balanced", "recall"]
 FAVORS: tuple[Favor, ...] = ("precision", "balanced", "recall")
@@ -57,17 +57,21 @@ def extract(
     html, truncated = _as_html(page, max_bytes, http_charset)
     tree = parse(html)
     meta = extract_metadata(tree, url)
-    blocks = cut_blocks(tree, include_links=include_links)
+    blocks = cut_blocks(tree, include_links=include_links, include_images=include_images)
     model = default_model()
     probs = model.classify(blocks, meta.title).tolist()
     parts = assemble(blocks, probs, meta, THRESHOLDS[favor], include_tables=include_tables)
     body = parts.body
     if include_comments and parts.comment_blocks:
         body = sorted([*body, *parts.comment_blocks], key=lambda b: b.index)
+    pictures = None
+    if include_images:
+        captions = {i for i, label in enumerate(parts.labels) if label is Label.CAPTION}
+        pictures = body_pictures(blocks, body, captions, meta.url or url)
     return Article(
         text=render_text(blocks, body),
-        markdown=render_markdown(blocks, body, meta.title),
-        html=render_html(blocks, body, meta.title),
+        markdown=render_markdown(blocks, body, meta.title, pictures),
+        html=render_html(blocks, body, meta.title, pictures),
         title=meta.title,
         authors=meta.authors,
         date=meta.date,

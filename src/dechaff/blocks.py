@@ -288,6 +288,29 @@ class Elements(Sequence[Element]):
         return (Element(table, i) for i in range(len(table.tag)))
 
 
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An ``<img>`` of the page: where it sits and what it shows."""
+
+    before: int
+    """Index of the block it sits in or just before (``len(blocks)``: after the last)."""
+    src: str
+    alt: str
+
+
+IMAGE_SOURCE_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "src")
+"""Where an image's address is, in order: lazy loaders keep the real one in ``data-*``."""
+
+
+def image_of(attrs: dict[str, str | None], before: int) -> Image | None:
+    """The image an ``<img>``'s attributes describe (None: no usable address)."""
+    for name in IMAGE_SOURCE_ATTRIBUTES:
+        src = (attrs.get(name) or "").strip()
+        if src and not src.startswith("data:"):
+            return Image(before, src, " ".join((attrs.get("alt") or "").split()))
+    return None
+
+
 @dataclass(slots=True)
 class Block:
     """The inline text of one block-level element, with what the classifier looks at."""
@@ -331,6 +354,8 @@ class Page:
     """The words of each block's lowercased text (see ``features.block_words``)."""
     word_counts: list[int] | None = None
     """How many words each block's text has (filled by ``features.page_features``)."""
+    images: list[Image] = field(default_factory=list)
+    """The ``<img>`` elements, when asked for (``include_images``)."""
     title_similarity: tuple[frozenset[str], list[float]] | None = None
     """Title words and each block's Jaccard overlap with them (see ``features``)."""
     _memo: dict[tuple[object, NameTest], list[bool]] = field(
@@ -436,8 +461,10 @@ class Page:
 class _Cutter:
     """The walk's state between nodes: the element table, the blocks, the text being gathered."""
 
-    def __init__(self, include_links: bool) -> None:
+    def __init__(self, include_links: bool, include_images: bool = False) -> None:
         self.include_links = include_links
+        self.include_images = include_images
+        self.images: list[Image] = []
         self.table = ElementTable()
         self.name_ids: dict[str, int] = {"": 0}
         self.blocks: list[Block] = []
@@ -506,6 +533,12 @@ class _Cutter:
         table.end.append(-1)
         return 0
 
+    def add_image(self, attrs: dict[str, str | None]) -> None:
+        """Note an ``<img>`` at this point of the walk (in or before the next block)."""
+        image = image_of(attrs, len(self.blocks))
+        if image is not None:
+            self.images.append(image)
+
     # -- links ----------------------------------------------------------------------------
     def open_link(self, href: str | None) -> None:
         if self.link_depth == 0:
@@ -565,10 +598,12 @@ class _Cutter:
         self.link_chars = 0
 
 
-def cut_blocks(tree: LexborHTMLParser, *, include_links: bool = False) -> Page:
+def cut_blocks(
+    tree: LexborHTMLParser, *, include_links: bool = False, include_images: bool = False
+) -> Page:
     """Cut the page body into blocks (document order) and total the text under each element."""
     body = tree.body
-    cutter = _Cutter(include_links)
+    cutter = _Cutter(include_links, include_images)
     if body is None:
         return Page([])
     if _fast_walk is None:
@@ -576,7 +611,7 @@ def cut_blocks(tree: LexborHTMLParser, *, include_links: bool = False) -> Page:
     else:
         _fast_walk(body.mem_id, cutter, cutter.open_root(body))
     cutter.finish_names()
-    page = Page(cutter.blocks, cutter.table, cutter.truncated)
+    page = Page(cutter.blocks, cutter.table, cutter.truncated, images=cutter.images)
     _total(page, cutter.columns)
     return page
 
@@ -675,6 +710,8 @@ def _walk(body: LexborNode, cut: _Cutter) -> None:
         if kind < 0:
             kind = _INLINE if tag and tag[0] != "-" else _SKIP
         if kind == _SKIP:
+            if tag == "img" and cut.include_images:
+                cut.add_image(node.attributes)
             node = node.next
             continue
         attrs = node.attributes
@@ -833,7 +870,8 @@ tail<br><span hidden>hidden</span><p aria-hidden="true">gone</p><p aria-hidden="
   spaces<br>and breaks </pre><my-widget data-x>custom <code>code</code></my-widget>
 <ul><li><a href="/card"><h3>Card</h3><p>dek</p></a></li><li style="display: none">x</li></ul>
 <table><tr><td>cell \u00e9\u4e2d</td><th>head</th></tr></table><!-- a comment -->
-<svg><text>no</text></svg><script>no</script><img alt="no"><p>  two  spaces\there </p>
+<svg><text>no</text></svg><script>no</script><img alt="no"><img src="/i.png" alt=" A  cat">
+<p>  two  spaces\there <img data-src="/lazy.jpg" src="data:,"></p>
 </body></html>"""
 """A page with one of each thing the walk treats specially: the compiled walk must cut it
 exactly as the reference does before it is used."""
@@ -876,7 +914,7 @@ def _same_cut(tree: LexborHTMLParser, walk: Callable[[int, _Cutter, int], None])
     assert body is not None
     cuts = []
     for fast in (False, True):
-        cutter = _Cutter(include_links=True)
+        cutter = _Cutter(include_links=True, include_images=True)
         try:
             if fast:
                 walk(body.mem_id, cutter, cutter.open_root(body))
@@ -887,7 +925,7 @@ def _same_cut(tree: LexborHTMLParser, walk: Callable[[int, _Cutter, int], None])
         table = cutter.table
         cuts.append(
             (cutter.blocks, table.tag, table.parent, table.flags, table.name, table.end,
-             table.hrefs, table.names)
+             table.hrefs, table.names, cutter.images)
         )
     return cuts[0] == cuts[1] and len(cuts[0][0]) > 0
 
