@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import subprocess
 import sys
 import types
@@ -15,10 +16,11 @@ from typing import Any
 
 import pytest
 
-import dechaff.cli
+import dechaff.cli as cli
 import loopback
 from dechaff import Article, __version__
 from dechaff.cli import main
+from dechaff.inputs import Page
 
 SENTENCES = {
     "a": "The river flooded the old town after three days of heavy rain in the valley.",
@@ -173,6 +175,27 @@ def test_jobs_2_equals_jobs_1(tree: Path, capsys: pytest.CaptureFixture[str], fm
     assert serial[0] == 1
 
 
+def test_a_worker_that_dies_fails_only_its_input(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that kills its worker process (a crash, the out-of-memory killer) is reported as
+    failed; the pool is rebuilt and every other input is extracted."""
+    (tree / "deadly.html").write_text(article_page("This page kills the worker."), "utf-8")
+    real = cli._extract
+
+    def deadly(page: Page, options: cli.Options) -> Article:
+        if b"kills the worker" in page.content:
+            os._exit(1)  # (the workers are forked: they inherit this patch)
+        return real(page, options)
+
+    monkeypatch.setattr(cli, "_extract", deadly)
+    code, out, err = run(capsys, "extract", "--jobs", "2", str(tree))
+    assert code == 1
+    assert err.splitlines() == [f"{tree / 'deadly.html'}: {cli.WORKER_DIED}"]
+    for key in ("a", "c", "d"):
+        assert SENTENCES[key] in out
+
+
 # --- failures ----------------------------------------------------------------------------------
 
 
@@ -203,7 +226,7 @@ def test_unexpected_exception_is_reported_not_raised(
     def broken(*args: Any, **kwargs: Any) -> Article:
         raise RuntimeError("boom\nwith a second line")
 
-    monkeypatch.setattr(dechaff.cli, "extract", broken)
+    monkeypatch.setattr(cli, "extract", broken)
     code, out, err = run(capsys, "extract", str(tree / "a.html"), str(tree / "b" / "d.htm"))
     assert code == 1
     assert out == ""
@@ -219,7 +242,7 @@ def test_keyboard_interrupt_exits_130_quietly(
     def interrupted(*args: Any, **kwargs: Any) -> Article:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(dechaff.cli, "extract", interrupted)
+    monkeypatch.setattr(cli, "extract", interrupted)
     assert run(capsys, "extract", str(tree / "a.html")) == (130, "", "")
 
 
@@ -232,7 +255,7 @@ def test_options_are_passed_to_extract(
         calls.append((args, kwargs))
         return Article(text="spied")
 
-    monkeypatch.setattr(dechaff.cli, "extract", spy)
+    monkeypatch.setattr(cli, "extract", spy)
     code, out, _ = run(
         capsys, "extract", str(tree / "a.html"), "--favor", "precision", "--include-comments",
         "--include-links", "--include-images", "--no-tables", "--url", "https://example.com/a",

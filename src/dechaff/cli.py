@@ -12,8 +12,9 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ EXIT_INTERRUPTED = 130
 
 MAX_REASON_CHARS = 500
 """A failure reason is cut to this length so each failure stays one readable line."""
+WORKER_DIED = "the worker process died on this input (a crash or out of memory)"
 
 FORMAT_SUFFIXES = {"text": ".txt", "markdown": ".md", "html": ".html", "json": ".json"}
 
@@ -214,19 +216,52 @@ def _outcomes(tasks: list[Task], jobs: int) -> Iterator[Iterator[Outcome]]:
     if jobs <= 1 or len(tasks) <= 1:
         yield map(process, tasks)
         return
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_ignore_sigint)
+    outcomes = _pooled(tasks, min(jobs, len(tasks)))
     try:
-        futures = [pool.submit(process, task) for task in tasks]
-        yield (_result(task, future) for task, future in zip(tasks, futures, strict=True))
+        yield outcomes
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        outcomes.close()
 
 
-def _result(task: Task, future: Future[Outcome]) -> Outcome:
-    try:
-        return future.result()
-    except Exception as exc:  # a worker died (crash, out of memory): this input failed
-        return Outcome(task.source.name, error=_reason(exc) or "worker process failed")
+def _pooled(tasks: list[Task], workers: int) -> Generator[Outcome, None, None]:
+    """``process`` over ``tasks`` in a pool, surviving dead workers.
+
+    A worker that dies (a crash, the out-of-memory killer) breaks the whole pool and fails
+    every unfinished task with it. The first unfinished task is then run alone in a fresh
+    process: if that one dies too, it is the input to blame and is reported as failed; either
+    way the rest go on in a new pool.
+    """
+    start = 0
+    while start < len(tasks):
+        broken_at = None
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+        try:
+            pending = tasks[start:]
+            futures = [pool.submit(process, task) for task in pending]
+            for offset, (task, future) in enumerate(zip(pending, futures, strict=True)):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    broken_at = start + offset
+                    break
+                except Exception as exc:
+                    yield Outcome(task.source.name, error=_reason(exc) or WORKER_DIED)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if broken_at is None:
+            return
+        yield _alone(tasks[broken_at])
+        start = broken_at + 1
+
+
+def _alone(task: Task) -> Outcome:
+    """``process`` in a process of its own (to learn whether this input kills its worker)."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_ignore_sigint) as pool:
+        try:
+            return pool.submit(process, task).result()
+        except Exception as exc:
+            reason = WORKER_DIED if isinstance(exc, BrokenProcessPool) else _reason(exc)
+            return Outcome(task.source.name, error=reason or WORKER_DIED)
 
 
 def _ignore_sigint() -> None:
