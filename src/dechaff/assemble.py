@@ -16,8 +16,9 @@ import numpy as np
 
 from dechaff.article import Comment, Metadata, Related
 from dechaff.blocks import IN_NAV, IN_TABLE, IN_TIME, PARAGRAPH_MIN_CHARS, Block, Page
-from dechaff.classify import Label, comment_containers, is_caption
+from dechaff.classify import Label, captions_of, comment_containers
 from dechaff.features import (
+    COMMENT_NAME_RE,
     HEADLINE_SIMILARITY,
     TEASER_HEAD_LINK_DENSITY,
     TEASER_HEAD_WORDS,
@@ -347,12 +348,13 @@ def _mark_bylines(blocks: list[Block], labels: list[Label], meta: Metadata) -> N
 def _mark_captions(page: Page, labels: list[Label]) -> list[str]:
     """Short text in figures or caption-named elements, unless it is most of the body: a page
     that lays out its story as captioned photos (or names its text boxes "caption") keeps it."""
+    caption = captions_of(page)
     found = [
         b
         for b in page.blocks
-        if b.chars <= CAPTION_MAX_CHARS
+        if caption[b.index]
+        and b.chars <= CAPTION_MAX_CHARS
         and labels[b.index] not in (Label.TITLE, Label.BYLINE)
-        and is_caption(page, b)
     ]
     main = [b for b in page.blocks if labels[b.index] is Label.MAIN]
     weigh = _prose_chars if any(map(_prose_chars, main)) else _chars
@@ -387,8 +389,9 @@ def _mark_comments(page: Page, labels: list[Label]) -> list[Block]:
     main_total = sum(b.chars for b in page.blocks if labels[b.index] is Label.MAIN)
     verdict: dict[int, bool] = {}
     out = []
+    inside = page.inside_named(COMMENT_NAME_RE)
     for b in page.blocks:
-        if labels[b.index] in (Label.TITLE, Label.CAPTION):
+        if not inside[b.element] or labels[b.index] in (Label.TITLE, Label.CAPTION):
             continue
         for container in comment_containers(page, b):
             if container not in verdict:

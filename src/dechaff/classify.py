@@ -223,11 +223,11 @@ CAPTION_NAME_DEPTH = 3
 """Caption class names count on the block's element and its two nearest ancestors."""
 
 
-def is_caption(page: Page, block: Block) -> bool:
-    """A caption: inside ``<figure>``/``<figcaption>``, or in an element named as a caption."""
-    if block.flags & (IN_CAPTION | IN_FIGURE):
-        return True
-    return page.named_near(_CAPTION_TOKENS, CAPTION_NAME_DEPTH)[block.element]
+def captions_of(page: Page) -> list[bool]:
+    """Per block, whether it is a caption: inside ``<figure>``/``<figcaption>``, or in an
+    element named as a caption."""
+    near = page.named_near(_CAPTION_TOKENS, CAPTION_NAME_DEPTH)
+    return [bool(b.flags & (IN_CAPTION | IN_FIGURE)) or near[b.element] for b in page.blocks]
 
 
 def comment_containers(page: Page, block: Block) -> list[int]:
