@@ -40,12 +40,12 @@ def _read(path: Path) -> str:
 
 def _reference_cut(html: str, include_links: bool) -> Page:
     """``cut_blocks`` with the pure-Python walk (links and images as asked)."""
-    saved = blocks._fast_walk
-    blocks._fast_walk = None
+    saved = blocks._fast_walk, blocks._compiled_totals
+    blocks._fast_walk = blocks._compiled_totals = None
     try:
         return cut_blocks(parse(html), include_links=include_links, include_images=include_links)
     finally:
-        blocks._fast_walk = saved
+        blocks._fast_walk, blocks._compiled_totals = saved
 
 
 def _columns(page: Page) -> tuple[object, ...]:
@@ -54,11 +54,19 @@ def _columns(page: Page) -> tuple[object, ...]:
         page.blocks, page.truncated, table.tag, table.parent, table.depth, table.flags,
         table.name, table.end, table.hrefs, table.names, table.chars, table.link_chars,
         table.first_block, table.last_block, page.images,
+        *(getattr(table.arrays, name).tolist() for name in _ARRAYS),
+        *(getattr(table.arrays, name).dtype for name in _ARRAYS),
+        page.block_element.tolist(), page.block_chars.tolist(), page.block_links.tolist(),
     )
+
+
+_ARRAYS = ("parent", "name", "end", "chars", "link_chars", "n_blocks", "n_paragraphs",
+           "first_block", "last_block")
 
 
 def test_the_compiled_walk_is_in_use() -> None:
     assert blocks._fast_walk is not None
+    assert blocks._compiled_totals is not None
     assert _tree_sums is not None
 
 

@@ -50,3 +50,12 @@ def title_overlaps(
     word_bit: int,
     out: npt.NDArray[np.float64],
 ) -> None: ...
+def element_totals(
+    parent: list[int],
+    end: list[int],
+    block_element: list[int],
+    block_chars: list[int],
+    block_links: list[int],
+    paragraph_min_chars: int,
+    paragraph_max_link_density: float,
+) -> npt.NDArray[np.int64]: ...

@@ -20,6 +20,8 @@ from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uintptr_t
 from libc.string cimport memcmp, memset
 
+import numpy as np
+
 cdef extern from *:
     """
     typedef struct dechaff_str { unsigned char *data; size_t length; } dechaff_str;
@@ -683,3 +685,59 @@ def title_overlaps(list texts, list title_words, const unsigned char[::1] classe
         if in_word and seen.add(h) and title.has(h):
             shared += 1
         out[i] = shared / <double>(seen.size + n_title - shared) if shared else 0.0
+
+
+# -- element totals ---------------------------------------------------------------------------
+
+def element_totals(list parent, list end, list block_element, list block_chars,
+                   list block_links, long long paragraph_min_chars,
+                   double paragraph_max_link_density):
+    """``blocks._total``'s columns in one pass each way: per element (rows of the returned
+    int64 array) its parent, subtree end (elements still open: the table's size), depth, and
+    over the blocks below it: characters, link characters, blocks, paragraphs, first and last
+    block (-1: none)."""
+    cdef Py_ssize_t size = len(parent), n = len(block_element), i, b, p
+    cdef long long chars, links
+    out = np.zeros((9, size), dtype=np.int64)
+    cdef long long[:, ::1] o = out
+    for i in range(size):
+        o[0, i] = <long long>parent[i]
+        o[1, i] = <long long>end[i]
+        if o[1, i] < 0:
+            o[1, i] = size
+        o[7, i] = n
+        o[8, i] = -1
+    for i in range(1, size):  # (a parent comes before its children)
+        p = o[0, i]
+        o[2, i] = o[2, p] + 1 if p >= 0 else 0
+    for b in range(n):
+        i = <Py_ssize_t>block_element[b]
+        chars = block_chars[b]
+        links = block_links[b]
+        o[3, i] += chars
+        o[4, i] += links
+        o[5, i] += 1
+        if chars >= paragraph_min_chars and (
+            <double>links / (chars if chars > 1 else 1) < paragraph_max_link_density
+        ):
+            o[6, i] += 1
+        if b < o[7, i]:
+            o[7, i] = b
+        if b > o[8, i]:
+            o[8, i] = b
+    for i in range(size - 1, 0, -1):  # (children after their parent: fold upwards)
+        p = o[0, i]
+        if p < 0:
+            continue
+        o[3, p] += o[3, i]
+        o[4, p] += o[4, i]
+        o[5, p] += o[5, i]
+        o[6, p] += o[6, i]
+        if o[7, i] < o[7, p]:
+            o[7, p] = o[7, i]
+        if o[8, i] > o[8, p]:
+            o[8, p] = o[8, i]
+    for i in range(size):
+        if o[7, i] >= n:
+            o[7, i] = -1
+    return out

@@ -791,6 +791,28 @@ def _close_mark(md: list[str], mark: str) -> None:
 def _total(page: Page, columns: tuple[list[int], list[int], list[int]]) -> None:
     """Fill the block columns (element, chars, link chars), then total each element's blocks
     into the element table."""
+    if _compiled_totals is None:
+        reference_total(page, columns)
+        return
+    table, arrays = page.table, page.table.arrays
+    page.block_element, page.block_chars, page.block_links = (ints(c) for c in columns)
+    totals = _compiled_totals(
+        table.parent, table.end, *columns, PARAGRAPH_MIN_CHARS, PARAGRAPH_MAX_LINK_DENSITY
+    )
+    arrays.parent, arrays.end = totals[0], totals[1]
+    arrays.name = ints(table.name)
+    (
+        arrays.chars, arrays.link_chars, arrays.n_blocks, arrays.n_paragraphs,
+        arrays.first_block, arrays.last_block,
+    ) = totals[3:]
+    (
+        _, table.end, table.depth, table.chars, table.link_chars, table.n_blocks,
+        table.n_paragraphs, table.first_block, table.last_block,
+    ) = totals.tolist()
+
+
+def reference_total(page: Page, columns: tuple[list[int], list[int], list[int]]) -> None:
+    """``_total`` in numpy alone (the reference for the compiled totals)."""
     blocks, table = page.blocks, page.table
     size, n = len(table), len(blocks)
     page.block_element = element = ints(columns[0])
@@ -931,3 +953,4 @@ def _same_cut(tree: LexborHTMLParser, walk: Callable[[int, _Cutter, int], None])
 
 
 _fast_walk = _bind_fast_walk()
+_compiled_totals: Callable[..., IntArray] | None = compiled("element_totals")
