@@ -176,3 +176,11 @@ def test_title_overlaps_match_the_reference(texts: list[str], title: str) -> Non
     )
     reference = features.reference_title_similarities(page, title_words)
     np.testing.assert_array_equal(out, reference)
+
+
+@pytest.mark.parametrize("path", PAGES[:8], ids=lambda path: path.parent.name)
+def test_token_scores_match_the_reference(path: Path) -> None:
+    model = default_model()
+    page = cut_blocks(parse(_read(path)))
+    weights = dict(model.token_weights)
+    assert features.token_scores(page, weights) == features.reference_token_scores(page, weights)

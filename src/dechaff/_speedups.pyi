@@ -59,3 +59,13 @@ def element_totals(
     paragraph_min_chars: int,
     paragraph_max_link_density: float,
 ) -> npt.NDArray[np.int64]: ...
+def token_scores(
+    elements: list[int],
+    names: list[int],
+    tags: list[str],
+    parents: list[int],
+    name_tokens: list[tuple[str, ...]],
+    weights: dict[str, float],
+    decay: float,
+    size: int,
+) -> list[float]: ...

@@ -741,3 +741,37 @@ def element_totals(list parent, list end, list block_element, list block_chars,
         if o[7, i] >= n:
             o[7, i] = -1
     return out
+
+
+# -- token scores -----------------------------------------------------------------------------
+
+def token_scores(list elements, list names, list tags, list parents, list name_tokens,
+                 dict weights, double decay, Py_ssize_t size):
+    """``features.token_scores``: per element (only ``elements`` are scored, in order, parents
+    first; the others stay 0.0), the decayed sum of its path's class/id token weights."""
+    cdef list scores = [0.0] * (size + 1)  # (the last stands for the root's parent, -1)
+    cdef dict by_name = {}, by_tag = {}
+    cdef Py_ssize_t index, parent
+    cdef double name_score, tag_score, total
+    for index in elements:
+        name = names[index]
+        cached = by_name.get(name)
+        if cached is None:
+            total = 0.0
+            for token in name_tokens[name]:
+                total += <double>weights.get(token, 0.0)
+            by_name[name] = total
+            name_score = total
+        else:
+            name_score = cached
+        tag = tags[index]
+        cached = by_tag.get(tag)
+        if cached is None:
+            tag_score = weights.get(f"<{tag}>", 0.0)
+            by_tag[tag] = tag_score
+        else:
+            tag_score = cached
+        parent = parents[index]
+        scores[index] = name_score + tag_score + decay * <double>scores[parent if parent >= 0 else size]
+    del scores[size]
+    return scores

@@ -111,11 +111,25 @@ def class_tokens(page: Page, block: Block) -> list[tuple[str, float]]:
     return out
 
 
+_compiled_token_scores: Callable[..., list[float]] | None = compiled("token_scores")
+
+
 def token_scores(page: Page, weights: Mapping[str, float]) -> list[float]:
     """Per element: the decayed sum of its path's token weights (computed top-down, once).
 
     Only elements with some block below them are scored (no feature reads the others: 0.0).
     """
+    table = page.table
+    if _compiled_token_scores is not None and isinstance(weights, dict):
+        return _compiled_token_scores(
+            np.flatnonzero(table.arrays.n_blocks).tolist(), table.name, table.tag,
+            table.parent, table.name_tokens, weights, TOKEN_DECAY, len(table),
+        )
+    return reference_token_scores(page, weights)
+
+
+def reference_token_scores(page: Page, weights: Mapping[str, float]) -> list[float]:
+    """``token_scores`` in Python alone (the reference for the compiled scores)."""
     table = page.table
     names, tags, parents, tokens = table.name, table.tag, table.parent, table.name_tokens
     get = weights.get
