@@ -119,6 +119,22 @@ cdef inline object _text(void *node):
     return _decode(data.data, data.length)
 
 
+cdef inline int _ascii_spaces(void *node) noexcept:
+    """For a text node: -1 if it has no text, 1 if all of it is ASCII whitespace (as Python's
+    ``str.isspace`` counts it: tab to carriage return, the four separators \x1c-\x1f and the
+    space), else 0 (then the text is decoded and looked at)."""
+    cdef dechaff_str *data = <dechaff_str *>(<char *>node + _text_offset)
+    cdef size_t i
+    cdef unsigned char c
+    if data.data == NULL or data.length == 0:
+        return -1
+    for i in range(data.length):
+        c = data.data[i]
+        if not (c == 0x20 or 0x09 <= c <= 0x0D or 0x1C <= c <= 0x1F):
+            return 0
+    return 1
+
+
 cdef str _tag_name(void *node):
     """An element's tag name, as selectolax's ``LexborNode.tag`` gives it."""
     cdef uintptr_t tag_id = _tag_id(node)
@@ -364,6 +380,7 @@ def walk(uintptr_t body, object cut, long root):
     cdef void *node = _first_child(<void *>body)
     cdef str tag
     cdef object raw
+    cdef int spaces
     cdef object href
     cdef dict name_ids = cut.name_ids
     cdef bint include_images = cut.include_images
@@ -392,7 +409,13 @@ def walk(uintptr_t body, object cut, long root):
             continue
         node_type = _type(node)
         if node_type == TEXT_NODE:
-            raw = _text(node)
+            spaces = _ascii_spaces(node)
+            if spaces == 1 and not flags & _in_pre:  # (what ``raw.isspace()`` does below)
+                if gather.text:
+                    gather.add(" ", False)
+                node = _next(node)
+                continue
+            raw = _text(node) if spaces >= 0 else None
             if not raw:
                 pass
             elif flags & _in_pre:
