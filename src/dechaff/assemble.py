@@ -551,8 +551,14 @@ def _blocks_in_items(page: Page, items: set[int]) -> list[Block]:
 
 
 def _collect(
-    page: Page, labels: list[Label], members: list[tuple[int, Block, str, str]], blocks: list[Block]
-, base_url: str | None) -> list[Related]:
+    page: Page,
+    labels: list[Label],
+    members: list[tuple[int, Block, str, str]],
+    blocks: list[Block],
+    base_url: str | None,
+) -> list[Related]:
+    """Label the run's blocks as teasers and make one ``Related`` per item (its headline link,
+    and its other lines as the snippet)."""
     by_item: dict[int, list[Block]] = {}
     for b in blocks:
         labels[b.index] = Label.TEASER
