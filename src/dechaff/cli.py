@@ -91,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments[:1] == ["bench"]:
             return _bench(arguments[1:])
+        if arguments[:1] == ["run"]:
+            return _run(arguments[1:])
         parser = build_parser()
         args = parser.parse_args(arguments)
         if args.command != "extract":
@@ -119,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "bench",
         help="score extractors on gold datasets (see: dechaff bench --help)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "run",
+        help="extract WARC/JSONL/HTML corpora into sharded records (see: dechaff run --help)",
         add_help=False,
     )
     return parser
@@ -435,6 +442,15 @@ def _bench(argv: list[str]) -> int:
     return status if isinstance(status, int) else EXIT_OK
 
 
+# --- run -------------------------------------------------------------------------------------
+
+
+def _run(argv: list[str]) -> int:
+    """``dechaff run ...``: everything after ``run`` goes to ``dechaff.corpus.cli.main``."""
+    from dechaff.corpus.cli import main as run_main
+
+    return run_main(argv)
+
+
 if __name__ == "__main__":
     sys.exit(main())
-

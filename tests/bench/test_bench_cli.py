@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dechaff.bench.cli import EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, main
+from dechaff.bench import extractors
+from dechaff.bench.cli import EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, main, parse_limits
+from dechaff.bench.extractors import DEFAULT_EXTRACTORS, Extractor
 from dechaff.bench.report import BENCH_END, BENCH_START, write_benchmarks
 from dechaff.bench.results import MAX_F1_DROP
 
@@ -94,3 +96,56 @@ def test_list_extractors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--list-extractors"]) == EXIT_OK
     listing = capsys.readouterr().out
     assert "dechaff " in listing and "trafilatura-fast" in listing and "inscriptis" in listing
+
+
+def test_missing_peer_is_skipped_with_its_pip_command(
+    article_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def missing_peer() -> Extractor:
+        extractors._require("no_such_peer_module", "no-such-peer")
+        raise AssertionError("unreachable: that module does not exist")
+
+    monkeypatch.setitem(extractors.REGISTRY, "no-such-peer", missing_peer)
+    out = tmp_path / "o"
+    assert _run(article_dataset, out, "--extractor", "no-such-peer") == EXIT_OK
+    assert "skipped no-such-peer" in capsys.readouterr().err
+    results = json.loads((out / "results.json").read_text())
+    assert set(results) == {"dechaff", "_meta"}
+    assert "pip install no-such-peer" in results["_meta"]["skipped"]["no-such-peer"]
+    assert "skipped no-such-peer: no-such-peer is not installed: pip install no-such-peer" \
+        in (out / "report.md").read_text()
+    # nothing left to run is a usage error
+    assert main(["--dataset", str(article_dataset), "--extractor", "no-such-peer",
+                 "--out", str(out), "--no-progress"]) == EXIT_USAGE
+
+
+def test_default_is_every_registered_extractor() -> None:
+    assert tuple(extractors.REGISTRY) == DEFAULT_EXTRACTORS
+    assert {"dechaff", "trafilatura", "goose3", "inscriptis"} <= set(DEFAULT_EXTRACTORS)
+
+
+def test_jobs_option(article_dataset: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert _run(article_dataset, out, "--jobs", "0") == EXIT_USAGE
+    assert _run(article_dataset, out, "--jobs", "2") == EXIT_OK
+    results = json.loads((out / "results.json").read_text())
+    assert results["_meta"]["jobs"] == 2 and results["dechaff"]["tiny"]["n"] == 3
+    assert "2 worker processes" in (out / "report.md").read_text()
+
+
+def test_limit_values() -> None:
+    assert parse_limits([]) == (None, {})
+    assert parse_limits(["40", "goose3=10", "newspaper4k=5"]) == \
+        (40, {"goose3": 10, "newspaper4k": 5})
+    for bad in (["0"], ["goose3=0"], ["x"], ["goose3="]):
+        assert isinstance(parse_limits(bad), str)
+
+
+def test_per_extractor_limit_end_to_end(article_dataset: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert _run(article_dataset, out, "--limit", "dechaff=2") == EXIT_OK
+    results = json.loads((out / "results.json").read_text())
+    assert results["dechaff"]["tiny"]["n"] == 2 and results["_meta"]["caps"] == {"dechaff": 2}
+    assert "dechaff capped at the first 2 pages" in (out / "report.md").read_text()
+    assert _run(article_dataset, out, "--limit", "nope=2") == EXIT_USAGE

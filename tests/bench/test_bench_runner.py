@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from benchdata import PARAGRAPHS, DatasetFactory, article_html
 
+from dechaff.bench import runner
 from dechaff.bench.extractors import Extractor, Prediction
 from dechaff.bench.results import build_results, score_extractor
-from dechaff.bench.runner import run_benchmark
+from dechaff.bench.runner import PageOutcome, prediction_line, run_benchmark
 
 
 def _paragraph_text(html: str, url: str | None) -> Prediction:
@@ -40,9 +42,9 @@ def test_perfect_extractor_scores_one(article_dataset: Path, tmp_path: Path) -> 
     assert figures["f1"] == 1.0 and figures["exact"] == 1.0 and figures["n"] == 3
     assert figures["errors"] == 0
     assert figures["metadata"] == {
-        "title": {"accuracy": 1.0, "n": 3},
-        "author": {"accuracy": 1.0, "n": 3},
-        "date": {"accuracy": 1.0, "n": 3},
+        "title": {"accuracy": 1.0, "n": 3, "predicted": 3},
+        "author": {"accuracy": 1.0, "n": 3, "predicted": 3},
+        "date": {"accuracy": 1.0, "n": 3, "predicted": 3},
     }
     assert set(figures["by_page_type"]) == {"article", "forum"}
     assert figures["by_page_type"]["article"]["n"] == 2
@@ -97,7 +99,7 @@ def test_null_text_pages_only_count_for_snippets_and_metadata(
     assert figures["n"] == 0 and figures["f1"] is None
     assert figures["snippets"]["snippet_recall"] == 1.0
     assert figures["snippets"]["snippet_precision"] == 1.0  # <nav> is not in <p> text
-    assert figures["metadata"]["title"] == {"accuracy": 1.0, "n": 1}
+    assert figures["metadata"]["title"] == {"accuracy": 1.0, "n": 1, "predicted": 1}
 
 
 def test_limit_and_interleaving_share_one_decoded_string(
@@ -138,3 +140,68 @@ def test_interrupt_keeps_partial_predictions(article_dataset: Path, tmp_path: Pa
     assert results["ctrlc"]["tiny"]["n"] == 1
     written = (out / "predictions/ctrlc/tiny.jsonl").read_text().splitlines()
     assert [json.loads(x)["id"] for x in written] == ["a1"]
+
+
+def _timing_free(figures: dict[str, object]) -> dict[str, object]:
+    timing = {"ms_median", "ms_p95", "ms_mean", "pages_per_s"}
+    return {k: v for k, v in figures.items() if k not in timing}
+
+
+def test_jobs_give_the_same_scores_and_files_as_one_process(
+    article_dataset: Path, tmp_path: Path
+) -> None:
+    flaky = Extractor("flaky", _fail_on_a2)
+    runs = {
+        jobs: run_benchmark([article_dataset], [PERFECT, flaky], tmp_path / f"j{jobs}",
+                            jobs=jobs, progress=False)
+        for jobs in (1, 2)
+    }
+    assert runs[2].jobs == 2
+    for name in ("perfect", "flaky"):
+        one, two = (score_extractor(runs[j].datasets[0], name) for j in (1, 2))
+        assert _timing_free(one) == _timing_free(two)
+        assert two["ms_median"] is not None
+        lines = {
+            j: [json.loads(x) for x in (tmp_path / f"j{j}/predictions/{name}/tiny.jsonl")
+                .read_text().splitlines()]
+            for j in (1, 2)
+        }
+        assert [(x["id"], x["text"], x["error"]) for x in lines[1]] == \
+            [(x["id"], x["text"], x["error"]) for x in lines[2]]
+
+
+def test_interrupt_with_workers_keeps_finished_pages(
+    article_dataset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[str] = []
+
+    def interrupt_on_second_page(page_id: str, outcome: PageOutcome) -> str:
+        if written:
+            raise KeyboardInterrupt
+        written.append(page_id)
+        return prediction_line(page_id, outcome)
+
+    monkeypatch.setattr(runner, "prediction_line", interrupt_on_second_page)
+    out = tmp_path / "out"
+    run = run_benchmark([article_dataset], [PERFECT], out, jobs=2, progress=False,
+                        warn=lambda _: None)
+    assert run.interrupted
+    assert build_results(run)["perfect"]["tiny"]["n"] == 1
+    written_ids = [json.loads(x)["id"] for x in
+                   (out / "predictions/perfect/tiny.jsonl").read_text().splitlines()]
+    assert written_ids == ["a1"]
+
+
+def test_capped_extractor_runs_on_the_first_pages_only(
+    article_dataset: Path, tmp_path: Path
+) -> None:
+    slow = Extractor("slow", _paragraph_text)
+    out = tmp_path / "out"
+    run = run_benchmark([article_dataset], [PERFECT, slow], out, caps={"slow": 2},
+                        jobs=2, progress=False)
+    assert score_extractor(run.datasets[0], "perfect")["n"] == 3
+    capped = score_extractor(run.datasets[0], "slow")
+    assert capped["n"] == 2 and capped["f1"] == 1.0
+    lines = (out / "predictions/slow/tiny.jsonl").read_text().splitlines()
+    assert [json.loads(x)["id"] for x in lines] == ["a1", "a2"]
+    assert build_results(run)["_meta"]["caps"] == {"slow": 2}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,9 +17,8 @@ from dechaff.bench.extractors import (
     DEFAULT_EXTRACTORS,
     REGISTRY,
     Extractor,
-    ExtractorUnavailable,
     availability,
-    get_extractor,
+    resolve_extractors,
 )
 from dechaff.bench.report import render_report, write_benchmarks, write_charts
 from dechaff.bench.results import GATED_EXTRACTOR, build_results, compare, load_results
@@ -43,10 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="dataset folder (gold.jsonl + pages/); repeatable; default: "
                              + ", ".join(DEFAULT_DATASETS) + f" under {DEFAULT_DATA_DIR}")
     parser.add_argument("--extractor", action="append", metavar="NAME",
-                        help="extractor to run; repeatable; default: "
-                             + ", ".join(DEFAULT_EXTRACTORS))
-    parser.add_argument("--limit", type=int, metavar="N",
-                        help="only the first N pages (sorted by id) of each dataset")
+                        help="extractor to run; repeatable; default: every installed one of "
+                             + ", ".join(DEFAULT_EXTRACTORS)
+                             + " (one not installed is skipped, naming its pip install)")
+    parser.add_argument("--limit", action="append", metavar="N|NAME=N",
+                        help="only the first N pages (sorted by id) of each dataset; NAME=N "
+                             "caps one (slow) extractor at fewer pages; repeatable")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                        help="worker processes sharing the pages, each running every extractor "
+                             "on its pages, interleaved and timed there; default 1; more than the "
+                             f"cores ({os.cpu_count()} here) only adds noise to the timings")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                         help=f"output folder (default {DEFAULT_OUT})")
     parser.add_argument("--compare", type=Path, metavar="OLD_DIR",
@@ -75,16 +81,35 @@ def _list_extractors() -> int:
     return EXIT_OK
 
 
-def _resolve_extractors(names: Sequence[str]) -> list[Extractor] | str:
-    extractors: list[Extractor] = []
-    for name in dict.fromkeys(names):  # keep order, drop repeats
-        if name not in REGISTRY:
-            return f"unknown extractor {name!r}; try --list-extractors"
+def _resolve_extractors(names: Sequence[str]) -> tuple[list[Extractor], dict[str, str]] | str:
+    """The usable extractors and the skipped ones (with the reason), or a usage error."""
+    unknown = [name for name in names if name not in REGISTRY]
+    if unknown:
+        return f"unknown extractor {unknown[0]!r}; try --list-extractors"
+    extractors, skipped = resolve_extractors(names)
+    if not extractors:
+        return "no extractor available: " + "; ".join(skipped.values())
+    return extractors, skipped
+
+
+def parse_limits(values: Sequence[str]) -> tuple[int | None, dict[str, int]] | str:
+    """``--limit`` values (``N`` or ``NAME=N``) to the dataset limit and the per-extractor caps,
+    or a usage error."""
+    limit: int | None = None
+    caps: dict[str, int] = {}
+    for value in values:
+        name, _, number = value.rpartition("=")
         try:
-            extractors.append(get_extractor(name))
-        except ExtractorUnavailable as exc:
-            return str(exc)
-    return extractors
+            count = int(number)
+        except ValueError:
+            return f"--limit {value!r}: expected N or NAME=N"
+        if count < 1:
+            return f"--limit {value!r}: must be at least 1"
+        if name:
+            caps[name] = count
+        else:
+            limit = count
+    return limit, caps
 
 
 def _check_paths(datasets: Sequence[Path], out: Path) -> str | None:
@@ -108,15 +133,22 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.list_extractors:
         return _list_extractors()
-    if args.limit is not None and args.limit < 1:
-        return _error("--limit must be at least 1")
+    limits = parse_limits(args.limit or [])
+    if isinstance(limits, str):
+        return _error(limits)
+    limit, caps = limits
+    if args.jobs < 1:
+        return _error("--jobs must be at least 1")
     datasets: list[Path] = args.dataset or default_datasets()
     problem = _check_paths(datasets, args.out)
     if problem:
         return _error(problem)
-    extractors = _resolve_extractors(args.extractor or list(DEFAULT_EXTRACTORS))
-    if isinstance(extractors, str):
-        return _error(extractors)
+    resolved = _resolve_extractors(args.extractor or list(DEFAULT_EXTRACTORS))
+    if isinstance(resolved, str):
+        return _error(resolved)
+    extractors, skipped = resolved
+    for name, reason in skipped.items():
+        print(f"dechaff bench: skipped {name}: {reason}", file=sys.stderr)
     old = None
     if args.compare is not None:
         try:
@@ -125,9 +157,12 @@ def main(argv: list[str] | None = None) -> int:
             return _error(f"--compare: cannot read {args.compare / RESULTS_FILE}: {exc}")
 
     args.out.mkdir(parents=True, exist_ok=True)
-    run = run_benchmark(datasets, extractors, args.out, limit=args.limit,
+    unknown_cap = next((name for name in caps if name not in REGISTRY), None)
+    if unknown_cap is not None:
+        return _error(f"--limit {unknown_cap}=...: unknown extractor; try --list-extractors")
+    run = run_benchmark(datasets, extractors, args.out, limit=limit, caps=caps, jobs=args.jobs,
                         progress=not args.no_progress)
-    results = build_results(run, args.limit)
+    results = build_results(run, limit, skipped)
     (args.out / RESULTS_FILE).write_text(
         json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -9,7 +9,9 @@ one raises :class:`ExtractorUnavailable` naming the ``pip install`` that provide
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import re
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,19 @@ if TYPE_CHECKING:
 
 FALLBACK_URL = "https://example.invalid/"
 """Some peers (newspaper4k) require a URL; pages without one get this placeholder."""
+
+PEER_MODULES: dict[str, str] = {
+    "trafilatura": "trafilatura",
+    "readability": "readability-lxml",
+    "resiliparse": "resiliparse",
+    "justext": "justext",
+    "newspaper": "newspaper4k",
+    "goose3": "goose3",
+    "boilerpy3": "boilerpy3",
+    "html_text": "html-text",
+    "inscriptis": "inscriptis",
+}
+"""Top-level module of every peer -> the pip package that provides it (the product imports none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +76,9 @@ def _version(distribution: str) -> str | None:
 
 def _require(module: str, pip_name: str) -> ModuleType:
     try:
-        return importlib.import_module(module)
+        with warnings.catch_warnings():  # e.g. newspaper4k warns at import that nltk is absent
+            warnings.simplefilter("ignore")
+            return importlib.import_module(module)
     except ImportError as exc:
         raise ExtractorUnavailable(f"{pip_name} is not installed: pip install {pip_name}") from exc
 
@@ -131,7 +148,24 @@ def _trafilatura(**options: bool) -> Extractor:
 
     suffix = {"fast": "-fast", "favor_precision": "-precision"}
     name = "trafilatura" + "".join(suffix[k] for k, v in options.items() if v)
-    return Extractor(name, text, metadata, version=_version("trafilatura"))
+    return Extractor(name, text, _same_page_memo(metadata), version=_version("trafilatura"))
+
+
+_last_metadata: list[tuple[str, str | None, Prediction]] = []  # at most one entry
+
+
+def _same_page_memo(fn: ExtractFn) -> ExtractFn:
+    """``fn`` computed once per page for all trafilatura variants (their metadata call is the
+    same and untimed): the runner hands every extractor the very same ``html`` object."""
+
+    def memo(html: str, url: str | None) -> Prediction:
+        if _last_metadata and _last_metadata[0][0] is html and _last_metadata[0][1] == url:
+            return _last_metadata[0][2]
+        prediction = fn(html, url)
+        _last_metadata[:] = [(html, url, prediction)]
+        return prediction
+
+    return memo
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,12 +191,51 @@ def _resiliparse() -> Extractor:
     return Extractor("resiliparse", text, version=_version("resiliparse"))
 
 
+_HTML_LANG_RE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?\s*([A-Za-z]{2,3})(?![A-Za-z])", re.I)
+HTML_LANG_WINDOW = 4096
+"""Characters searched for ``<html lang>``: the tag opens a page, after a doctype and comments."""
+
+JUSTEXT_LANGUAGES = {
+    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish",
+    "de": "German", "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian",
+    "fa": "Persian", "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi",
+    "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ko": "Korean",
+    "lt": "Lithuanian", "lv": "Latvian", "ms": "Malay", "nb": "Norwegian_Bokmal",
+    "nl": "Dutch", "nn": "Norwegian_Nynorsk", "no": "Norwegian_Bokmal", "pl": "Polish",
+    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian",
+    "sr": "Serbian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese",
+}
+"""ISO 639-1 codes -> jusText stoplist names (jusText's lists are named in English)."""
+JUSTEXT_DEFAULT_LANGUAGE = "English"  # for pages declaring no language: most pages are English
+
+
+def html_language(html: str) -> str | None:
+    """The primary subtag of ``<html lang="...">`` in lower case, if the page declares one."""
+    match = _HTML_LANG_RE.search(html, 0, HTML_LANG_WINDOW)
+    return match.group(1).lower() if match else None
+
+
 def _justext() -> Extractor:
+    """jusText with the stoplist of the page's declared language, as its docs ask; a declared
+    language without a stoplist (Chinese, Japanese...) runs its language-independent mode."""
     module = _require("justext", "justext")
-    stoplist = module.get_stoplist("English")
+    available = set(module.get_stoplists())
+    stoplists: dict[str, frozenset[str]] = {}
+
+    def stoplist(language: str | None) -> frozenset[str]:
+        name = JUSTEXT_DEFAULT_LANGUAGE if language is None else JUSTEXT_LANGUAGES.get(language)
+        if name is None or name not in available:
+            return frozenset()
+        if name not in stoplists:
+            stoplists[name] = frozenset(module.get_stoplist(name))
+        return stoplists[name]
 
     def text(html: str, url: str | None) -> Prediction:
-        paragraphs = module.justext(html, stoplist)
+        words = stoplist(html_language(html))
+        if words:
+            paragraphs = module.justext(html, words)
+        else:  # jusText's language-independent mode: no stoplist, stop-word thresholds at 0
+            paragraphs = module.justext(html, words, stopwords_low=0, stopwords_high=0)
         return Prediction(text="\n".join(p.text for p in paragraphs if not p.is_boilerplate))
 
     return Extractor("justext", text, version=_version("jusText"))
@@ -172,7 +245,7 @@ def _newspaper() -> Extractor:
     module = _require("newspaper", "newspaper4k")
 
     def text(html: str, url: str | None) -> Prediction:
-        article = module.Article(url or FALLBACK_URL)
+        article = module.Article(url or FALLBACK_URL, fetch_images=False)  # no network
         article.download(input_html=html)
         article.parse()
         return Prediction(
@@ -246,7 +319,8 @@ REGISTRY: dict[str, Callable[[], Extractor]] = {
     "inscriptis": _inscriptis,
 }
 
-DEFAULT_EXTRACTORS = ("dechaff", "trafilatura")
+DEFAULT_EXTRACTORS = tuple(REGISTRY)
+"""The default run: every registered extractor that is installed (the others are skipped)."""
 
 
 def get_extractor(name: str) -> Extractor:
@@ -254,6 +328,19 @@ def get_extractor(name: str) -> Extractor:
     if name not in REGISTRY:
         raise KeyError(f"unknown extractor {name!r}; known: {', '.join(REGISTRY)}")
     return REGISTRY[name]()
+
+
+def resolve_extractors(names: Sequence[str]) -> tuple[list[Extractor], dict[str, str]]:
+    """Build the named extractors (order kept, repeats dropped) and the ones skipped, each with
+    the reason (a missing peer's reason names its ``pip install``). Unknown names: ``KeyError``."""
+    extractors: list[Extractor] = []
+    skipped: dict[str, str] = {}
+    for name in dict.fromkeys(names):
+        try:
+            extractors.append(get_extractor(name))
+        except ExtractorUnavailable as exc:
+            skipped[name] = str(exc)
+    return extractors, skipped
 
 
 def availability() -> dict[str, str | None]:

@@ -1,27 +1,20 @@
-"""``report.md``, the two PNG charts and the generated section of ``BENCHMARKS.md``."""
+"""``report.md`` and the generated section of ``BENCHMARKS.md`` (charts: :mod:`.charts`)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from dechaff.bench.charts import write_charts
 from dechaff.bench.results import META_KEY, Results, extractor_results
+
+__all__ = ["render_report", "render_tables", "write_benchmarks", "write_charts"]
 
 REFERENCE_EXTRACTOR = "trafilatura"  # speed ratios are relative to this one
 BENCH_START = "<!-- bench:start -->"
 BENCH_END = "<!-- bench:end -->"
 MISSING = "—"
-PLOT_DPI = 110  # enough for the labels to stay crisp when viewed at 100 %
-PLOT_MARGIN = 0.2  # vertical room around the points so that their labels are not clipped
-X_PAD_LEFT = 1.5  # x-axis starts this factor below the fastest extractor's median ms
-X_PAD_RIGHT = 4.0  # ... and ends this factor above the slowest (its label sits to the right)
-PANEL_SIZE = (5.2, 4.2)  # inches per dataset panel in quality_speed.png
-LABEL_STEP = 11  # points between stacked labels: one 8-pt text line plus spacing
-NEAR_DECADES = 0.5  # points closer than this on the log-ms axis may have colliding labels
-NEAR_SHARE = 0.06  # ... and closer than this share of the panel's F1 span
-LEGEND_COLUMNS = 4  # bar chart legend sits under the axis, this many entries per row
 
 BENCHMARKS_HEADER = """# Benchmarks
 
@@ -34,8 +27,9 @@ character its own token), 4-token shingles, per-page TP/FP/FN normalised, precis
 averaged over pages, F1 = harmonic mean of the two averages; ± is the std of F1 over 1,000
 seeded bootstrap resamples of pages; "exact" is the share of pages whose token lists equal the
 gold. "word F1" is the WCXB bag-of-words F1 (lowercased tokens, averaged per page). Timing: each
-page is decoded once, untimed; extractors are interleaved page by page in one process and only
-the text call is timed. Everything between the markers is regenerated on every run.
+page is decoded once, untimed; extractors are interleaved page by page (each page handled whole
+by one worker process when `--jobs` > 1) and only the text call is timed; pages/s is per core
+(1 s / mean ms). Everything between the markers is regenerated on every run.
 """
 
 
@@ -61,6 +55,10 @@ def _datasets(results: Results) -> list[str]:
     return names
 
 
+def _rate(value: Any) -> str:
+    return MISSING if value is None else f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
 def _speed_ratio(figures: dict[str, Any], reference: dict[str, Any] | None) -> str:
     ref_ms = reference.get("ms_median") if reference else None
     ms = figures.get("ms_median")
@@ -72,7 +70,7 @@ def _speed_ratio(figures: dict[str, Any], reference: dict[str, Any] | None) -> s
 def quality_tables(results: Results) -> list[str]:
     runs = extractor_results(results)
     header = ("extractor", "F1", "±", "P", "R", "word F1", "exact", "n",
-              "ms median", "ms p95", "× trafilatura", "errors")
+              "ms median", "ms p95", "pages/s/core", "× trafilatura", "errors")
     lines: list[str] = []
     for dataset in _datasets(results):
         reference = runs.get(REFERENCE_EXTRACTOR, {}).get(dataset)
@@ -84,44 +82,73 @@ def quality_tables(results: Results) -> list[str]:
             rows.append((
                 name, _num(f["f1"]), _num(f["f1_std"]), _num(f["precision"]),
                 _num(f["recall"]), _num(f["word_f1"]), _num(f["exact"]), str(f["n"]),
-                _ms(f["ms_median"]), _ms(f["ms_p95"]), _speed_ratio(f, reference),
+                _ms(f["ms_median"]), _ms(f["ms_p95"]), _rate(f.get("pages_per_s")),
+                _speed_ratio(f, reference),
                 str(f["errors"]),
             ))
         lines += [f"### {dataset}", "", *_table(header, rows), ""]
     return lines
 
 
+def summary_table(results: Results) -> list[str]:
+    """One row per extractor: F1 and median ms on every dataset, side by side."""
+    datasets = _datasets(results)
+    rows = []
+    for name, per_dataset in extractor_results(results).items():
+        cells: list[str] = []
+        for dataset in datasets:
+            f = per_dataset.get(dataset, {})
+            cells += [_num(f.get("f1")), _ms(f.get("ms_median"))]
+        rows.append((name, *cells))
+    if not rows:
+        return []
+    header = ("extractor", *(f"{d} {col}" for d in datasets for col in ("F1", "ms")))
+    return ["### Summary: F1 and median ms per page", "", *_table(header, rows), ""]
+
+
 def page_type_tables(results: Results) -> list[str]:
+    """Per dataset with page types: a row per extractor, a column per type (n in the header)."""
     runs = extractor_results(results)
     lines: list[str] = []
     for dataset in _datasets(results):
-        types: list[str] = []
+        counts: dict[str, int] = {}
         for per_dataset in runs.values():
-            types += [t for t in per_dataset.get(dataset, {}).get("by_page_type", {})
-                      if t not in types]
-        if not types:
+            for page_type, cell in per_dataset.get(dataset, {}).get("by_page_type", {}).items():
+                counts.setdefault(page_type, cell.get("n", 0))
+        if not counts:
             continue
-        names = [n for n in runs if dataset in runs[n]]
-        rows = []
-        for page_type in types:
-            cells = [runs[n][dataset]["by_page_type"].get(page_type, {}) for n in names]
-            n_pages = next((str(c["n"]) for c in cells if c), MISSING)
-            rows.append((page_type, n_pages, *(_num(c.get("f1")) for c in cells)))
-        header = ("page type", "n", *(f"{n} F1" for n in names))
-        lines += [f"### {dataset}: F1 by page type", "", *_table(header, rows), ""]
+        types = sorted(counts, key=lambda t: (-counts[t], t))  # the commonest type first
+        rows = [
+            (name, *(_num(per[dataset]["by_page_type"].get(t, {}).get("f1")) for t in types))
+            for name, per in runs.items() if dataset in per
+        ]
+        header = ("extractor", *(f"{t} ({counts[t]})" for t in types))
+        lines += [f"### {dataset}: F1 by page type (pages)", "", *_table(header, rows), ""]
     return lines
 
 
 def metadata_table(results: Results) -> list[str]:
-    rows = []
-    for name, per_dataset in extractor_results(results).items():
+    """Accuracy per extractor and dataset field; "—" where the extractor gives no such field."""
+    runs = extractor_results(results)
+    columns: dict[tuple[str, str], int] = {}
+    for per_dataset in runs.values():
         for dataset, figures in per_dataset.items():
             for field_name, m in figures.get("metadata", {}).items():
-                rows.append((name, dataset, field_name, _num(m["accuracy"]), str(m["n"])))
+                columns.setdefault((dataset, field_name), m["n"])
+    rows = []
+    for name, per_dataset in runs.items():
+        cells = []
+        for dataset, field_name in columns:
+            m = per_dataset.get(dataset, {}).get("metadata", {}).get(field_name)
+            extracted = m is not None and m.get("predicted", 1) > 0
+            cells.append(_num(m["accuracy"]) if extracted else MISSING)
+        if any(cell != MISSING for cell in cells):
+            rows.append((name, *cells))
     if not rows:
         return []
-    header = ("extractor", "dataset", "field", "accuracy", "n")
-    return ["### Metadata accuracy", "", *_table(header, rows), ""]
+    header = ("extractor", *(f"{d} {f} ({n})" for (d, f), n in columns.items()))
+    return ["### Metadata accuracy (pages with gold; — = not extracted)", "",
+            *_table(header, rows), ""]
 
 
 def snippet_table(results: Results) -> list[str]:
@@ -148,15 +175,22 @@ def meta_lines(results: Results) -> list[str]:
         f"{machine.get('platform', MISSING)}",
         f"- python {meta.get('python', MISSING)}; {versions}",
     ]
+    if meta.get("jobs", 1) > 1:
+        lines.append(f"- {meta['jobs']} worker processes (each page timed within one worker)")
     if meta.get("limit") is not None:
         lines.append(f"- limited to the first {meta['limit']} pages of each dataset")
+    for name, cap in meta.get("caps", {}).items():
+        lines.append(f"- {name} capped at the first {cap} pages of each dataset (see n)")
+    for name, reason in meta.get("skipped", {}).items():
+        lines.append(f"- skipped {name}: {reason}")
     if meta.get("interrupted"):
         lines.append("- **interrupted run: partial figures**")
     return lines
 
 
 def render_tables(results: Results) -> str:
-    parts = [*meta_lines(results), "", *quality_tables(results), *page_type_tables(results),
+    parts = [*meta_lines(results), "", *summary_table(results), *quality_tables(results),
+             *page_type_tables(results),
              *metadata_table(results), *snippet_table(results)]
     return "\n".join(parts).rstrip() + "\n"
 
@@ -175,99 +209,3 @@ def write_benchmarks(path: Path, results: Results) -> None:
     else:
         updated = current[:start] + section + current[end + len(BENCH_END):]
     path.write_text(updated, encoding="utf-8")
-
-
-# ---------------------------------------------------------------------------------------------
-# charts (skipped when matplotlib is absent)
-
-
-def _label_levels(points: list[tuple[str, float, float]]) -> list[int]:
-    """How far down to shift each label so that labels of neighbouring points do not overlap."""
-    if not points:
-        return []
-    f1s = [f1 for _, _, f1 in points]
-    y_span = (max(f1s) - min(f1s)) or 1.0
-    levels: list[int] = []
-    for i, (_, ms, f1) in enumerate(points):
-        taken = {
-            levels[j] for j, (_, other_ms, other_f1) in enumerate(points[:i])
-            if abs(math.log10(ms / other_ms)) < NEAR_DECADES
-            and abs(f1 - other_f1) < NEAR_SHARE * y_span
-        }
-        levels.append(next(level for level in range(len(points)) if level not in taken))
-    return levels
-
-
-def _quality_speed(plt: Any, results: Results, path: Path) -> None:
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-
-    runs = extractor_results(results)
-    datasets = _datasets(results)
-    fig, axes = plt.subplots(
-        1, len(datasets), figsize=(PANEL_SIZE[0] * len(datasets), PANEL_SIZE[1]), squeeze=False
-    )
-    for ax, dataset in zip(axes[0], datasets, strict=True):
-        points = [
-            (name, f["ms_median"], f["f1"])
-            for name, per_dataset in runs.items()
-            if (f := per_dataset.get(dataset, {})).get("f1") is not None and f.get("ms_median")
-        ]
-        for (name, ms, f1), level in zip(points, _label_levels(points), strict=True):
-            ax.scatter(ms, f1, s=40)
-            ax.annotate(name, (ms, f1), textcoords="offset points",
-                        xytext=(5, 4 - LABEL_STEP * level), fontsize=8)
-        ax.set_xscale("log")
-        ax.margins(y=PLOT_MARGIN)
-        if points:
-            fastest, slowest = min(p[1] for p in points), max(p[1] for p in points)
-            ax.set_xlim(fastest / X_PAD_LEFT, slowest * X_PAD_RIGHT)
-        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_title(dataset)
-        ax.set_xlabel("median ms per page (log)")
-        ax.set_ylabel("F1 (shingles)")
-        ax.grid(True, which="both", alpha=0.3)
-    fig.suptitle("Quality vs speed (up and left is better)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=PLOT_DPI)
-    plt.close(fig)
-
-
-def _f1_bars(plt: Any, results: Results, path: Path) -> None:
-    runs = extractor_results(results)
-    datasets = _datasets(results)
-    names = list(runs)
-    width = 0.8 / max(len(names), 1)
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.8 * len(datasets) * max(len(names), 1) / 2), 4.2))
-    for i, name in enumerate(names):
-        values = [runs[name].get(d, {}).get("f1") or 0.0 for d in datasets]
-        xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(datasets))]
-        bars = ax.bar(xs, values, width, label=name)
-        ax.bar_label(bars, fmt="%.3f", fontsize=7, padding=2)
-    ax.set_xticks(range(len(datasets)), datasets)
-    ax.set_ylim(0, 1.08)
-    ax.set_ylabel("F1 (shingles)")
-    ax.set_title("F1 by dataset")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1),
-              ncol=min(len(names), LEGEND_COLUMNS), frameon=False)
-    fig.tight_layout()
-    fig.savefig(path, dpi=PLOT_DPI)
-    plt.close(fig)
-
-
-def write_charts(results: Results, out_dir: Path) -> list[Path]:
-    """``quality_speed.png`` and ``f1_by_dataset.png``; nothing if matplotlib is missing."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return []
-    if not _datasets(results):
-        return []
-    paths = [out_dir / "quality_speed.png", out_dir / "f1_by_dataset.png"]
-    _quality_speed(plt, results, paths[0])
-    _f1_bars(plt, results, paths[1])
-    return paths

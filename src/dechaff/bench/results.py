@@ -11,7 +11,7 @@ import os
 import platform
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,7 +21,7 @@ import numpy as np
 
 from dechaff.bench.datasets import GoldRecord
 from dechaff.bench.extractors import Prediction
-from dechaff.bench.runner import BenchmarkRun, DatasetRun, PageOutcome
+from dechaff.bench.runner import MS_PER_SECOND, BenchmarkRun, DatasetRun, PageOutcome
 from dechaff.bench.scoring import (
     BOOTSTRAP_ROUNDS,
     BOOTSTRAP_SEED,
@@ -67,14 +67,16 @@ METADATA_CHECKS: dict[str, MetadataCheck] = {
 
 
 def _timing(outcomes: Sequence[PageOutcome]) -> dict[str, float | None]:
-    """Median / p95 / mean ms over pages whose text call did not raise."""
+    """Median / p95 / mean ms and pages/s per core over pages whose text call did not raise."""
     ms = np.array([o.ms for o in outcomes if o.error is None])
     if ms.size == 0:
-        return {"ms_median": None, "ms_p95": None, "ms_mean": None}
+        return {"ms_median": None, "ms_p95": None, "ms_mean": None, "pages_per_s": None}
+    mean = float(ms.mean())
     return {
         "ms_median": float(np.median(ms)),
         "ms_p95": float(np.percentile(ms, P95)),
-        "ms_mean": float(ms.mean()),
+        "ms_mean": mean,
+        "pages_per_s": MS_PER_SECOND / mean if mean > 0 else None,  # one core: 1 s / mean time
     }
 
 
@@ -100,12 +102,25 @@ def _groups(
     }
 
 
+METADATA_FIELDS: dict[str, Callable[[Prediction], object]] = {
+    "title": lambda p: p.title,
+    "author": lambda p: p.authors,
+    "date": lambda p: p.date,
+}
+
+
 def _metadata(pairs: Sequence[tuple[GoldRecord, Prediction]]) -> dict[str, dict[str, Any]]:
+    """Per field: accuracy over pages with gold, ``n`` such pages, and ``predicted``, the pages
+    where the extractor gave a value at all (0: it does not extract that field)."""
     report: dict[str, dict[str, Any]] = {}
     for field_name, check in METADATA_CHECKS.items():
-        verdicts = [v for gold, pred in pairs if (v := check(pred, gold)) is not None]
-        if verdicts:
-            report[field_name] = {"accuracy": sum(verdicts) / len(verdicts), "n": len(verdicts)}
+        judged = [(pred, v) for gold, pred in pairs if (v := check(pred, gold)) is not None]
+        if judged:
+            report[field_name] = {
+                "accuracy": sum(v for _, v in judged) / len(judged),
+                "n": len(judged),
+                "predicted": sum(bool(METADATA_FIELDS[field_name](p)) for p, _ in judged),
+            }
     return report
 
 
@@ -120,10 +135,14 @@ def _snippets(pairs: Sequence[tuple[GoldRecord, Prediction]]) -> dict[str, Any] 
 
 def score_extractor(run: DatasetRun, extractor: str) -> dict[str, Any]:
     """All figures for one extractor on one dataset."""
-    records = run.scored_records
+    records = [r for r in run.scored_records if extractor in run.outcomes[r.id]]  # caps
     outcomes = [run.outcomes[r.id][extractor] for r in records]
     pairs = [(r, o.prediction) for r, o in zip(records, outcomes, strict=True)]
-    scored = [(r, score_page_text(r.text, p.text)) for r, p in pairs if r.text is not None]
+    scored = [
+        (r, o.score if o.score is not None else score_page_text(r.text, o.prediction.text))
+        for r, o in zip(records, outcomes, strict=True)
+        if r.text is not None
+    ]
     extractor_errors = sum(o.error is not None for o in outcomes)
     figures: dict[str, Any] = _text_figures([s for _, s in scored], bootstrap=True)
     figures.update(_timing(outcomes))
@@ -160,7 +179,9 @@ def _package_version(name: str) -> str | None:
         return None
 
 
-def build_meta(run: BenchmarkRun, limit: int | None) -> dict[str, Any]:
+def build_meta(
+    run: BenchmarkRun, limit: int | None, skipped: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {
@@ -182,12 +203,17 @@ def build_meta(run: BenchmarkRun, limit: int | None) -> dict[str, Any]:
             for d in run.datasets
         },
         "limit": limit,
+        "jobs": run.jobs,
+        "caps": run.caps,
+        "skipped": dict(skipped or {}),
         "bootstrap": {"rounds": BOOTSTRAP_ROUNDS, "seed": BOOTSTRAP_SEED, "statistic": "std"},
         "interrupted": run.interrupted,
     }
 
 
-def build_results(run: BenchmarkRun, limit: int | None = None) -> Results:
+def build_results(
+    run: BenchmarkRun, limit: int | None = None, skipped: Mapping[str, str] | None = None
+) -> Results:
     results: Results = {}
     for extractor in run.extractors:
         results[extractor.name] = {
@@ -195,7 +221,7 @@ def build_results(run: BenchmarkRun, limit: int | None = None) -> Results:
             for d in run.datasets
             if d.outcomes or not run.interrupted
         }
-    results[META_KEY] = build_meta(run, limit)
+    results[META_KEY] = build_meta(run, limit, skipped)
     return results
 
 

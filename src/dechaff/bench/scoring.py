@@ -69,7 +69,8 @@ def shingles(tokens: Sequence[str], size: int = SHINGLE_SIZE) -> Counter[Shingle
         return Counter()
     if len(tokens) < size:
         return Counter([tuple(tokens)])
-    return Counter(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
+    # the i-th shingle is (tokens[i], tokens[i+1], ...): zip stops at the shortest slice
+    return Counter(zip(*(tokens[offset:] for offset in range(size)), strict=False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,12 @@ class ShingleMatch:
 
 def match_shingles(gold: Sequence[str], pred: Sequence[str]) -> ShingleMatch:
     """TP/FP/FN of two token lists' shingle multisets, rescaled to sum to 1."""
-    gold_shingles, pred_shingles = shingles(gold), shingles(pred)
+    return _match_shingle_counts(shingles(gold), shingles(pred))
+
+
+def _match_shingle_counts(
+    gold_shingles: Counter[Shingle], pred_shingles: Counter[Shingle]
+) -> ShingleMatch:
     tp = sum((gold_shingles & pred_shingles).values())
     fp = sum(pred_shingles.values()) - tp
     fn = sum(gold_shingles.values()) - tp
@@ -120,11 +126,19 @@ class WordScore:
 
 def word_score(gold: Sequence[str], pred: Sequence[str]) -> WordScore:
     """Bag-of-words P/R/F1 over lowercased tokens; both empty = 1, one empty = 0."""
-    if not gold or not pred:
-        perfect = float(not gold and not pred)
+    return _word_score_counts(_lower_counts(gold), len(gold), pred)
+
+
+def _lower_counts(tokens: Sequence[str]) -> Counter[str]:
+    return Counter(map(str.lower, tokens))
+
+
+def _word_score_counts(gold_words: Counter[str], gold_len: int, pred: Sequence[str]) -> WordScore:
+    if not gold_len or not pred:
+        perfect = float(not gold_len and not pred)
         return WordScore(perfect, perfect, perfect)
-    overlap = sum((Counter(t.lower() for t in gold) & Counter(t.lower() for t in pred)).values())
-    precision, recall = overlap / len(pred), overlap / len(gold)
+    overlap = sum((gold_words & _lower_counts(pred)).values())
+    precision, recall = overlap / len(pred), overlap / gold_len
     f1 = 2 * precision * recall / (precision + recall) if overlap else 0.0
     return WordScore(precision, recall, f1)
 
@@ -142,9 +156,27 @@ class PageTextScore:
     exact: bool
 
 
+class GoldText:
+    """One page's gold tokens, shingles and word counts, computed once to score many predictions."""
+
+    __slots__ = ("shingles", "tokens", "words")
+
+    def __init__(self, text: str) -> None:
+        self.tokens = tokenize(text)
+        self.shingles = shingles(self.tokens)
+        self.words = _lower_counts(self.tokens)
+
+    def score(self, pred_text: str) -> PageTextScore:
+        pred = tokenize(pred_text)
+        return PageTextScore(
+            _match_shingle_counts(self.shingles, shingles(pred)),
+            _word_score_counts(self.words, len(self.tokens), pred),
+            self.tokens == pred,
+        )
+
+
 def score_page_text(gold_text: str, pred_text: str) -> PageTextScore:
-    gold, pred = tokenize(gold_text), tokenize(pred_text)
-    return PageTextScore(match_shingles(gold, pred), word_score(gold, pred), gold == pred)
+    return GoldText(gold_text).score(pred_text)
 
 
 @dataclass(frozen=True, slots=True)
