@@ -11,13 +11,16 @@ import dechaff
 
 PUBLIC_API = [
     "Article",
+    "Cleaned",
     "Comment",
     "DechaffError",
     "FetchError",
     "InputError",
     "Metadata",
     "Related",
+    "Removed",
     "__version__",
+    "clean_text",
     "extract",
 ]
 """The documented public API. Changing it is an API change: update this list on purpose."""
@@ -73,3 +76,10 @@ def test_extract_signature() -> None:
         "max_bytes",
         "http_charset",
     } <= keyword_only
+
+
+def test_clean_text_signature() -> None:
+    params = inspect.signature(dechaff.clean_text).parameters
+    assert next(iter(params)) == "text"
+    keyword_only = {n for n, p in params.items() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+    assert {"title", "url", "favor"} <= keyword_only

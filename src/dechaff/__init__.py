@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from dechaff.api import extract
 from dechaff.article import Article, Comment, Metadata, Related
+from dechaff.clean import Cleaned, Removed, clean_text
 from dechaff.errors import DechaffError, FetchError, InputError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Article",
+    "Cleaned",
     "Comment",
     "DechaffError",
     "FetchError",
     "InputError",
     "Metadata",
     "Related",
+    "Removed",
     "__version__",
+    "clean_text",
     "extract",
 ]

@@ -91,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments[:1] == ["bench"]:
             return _bench(arguments[1:])
+        if arguments[:1] == ["clean"]:
+            return _clean(arguments[1:])
         if arguments[:1] == ["run"]:
             return _run(arguments[1:])
         parser = build_parser()
@@ -121,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "bench",
         help="score extractors on gold datasets (see: dechaff bench --help)",
+        add_help=False,
+    )
+    commands.add_parser(
+        "clean",
+        help="clean already-extracted text or JSONL corpora (see: dechaff clean --help)",
         add_help=False,
     )
     commands.add_parser(
@@ -450,6 +457,16 @@ def _run(argv: list[str]) -> int:
     from dechaff.corpus.cli import main as run_main
 
     return run_main(argv)
+
+
+# --- clean -----------------------------------------------------------------------------------
+
+
+def _clean(argv: list[str]) -> int:
+    """``dechaff clean ...``: everything after ``clean`` goes to ``dechaff.clean_cli.main``."""
+    from dechaff.clean_cli import main as clean_main
+
+    return clean_main(argv)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,529 @@
+"""Line features: the facts a line classifier (rules or a learned model) reads for each line.
+
+The text-side counterpart of ``features``: one :class:`LineFeatures` per
+:class:`~dechaff.lines.Line`, every fact structural and language-neutral where possible (length,
+ending, truncation, case and digit shares, repetition inside the document, overlap with the
+headline, position, the stretch of the document dense in prose). :func:`line_matrix` lays them
+out as one row per line and one named column per fact (:data:`LINE_FEATURE_NAMES`), with the
+neighbours' and the document's facts beside each line's own, for a learned model. Everything is
+linear in the length of the text: one pass, one hash table, one best-run scan.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from dechaff.lines import Line
+
+FloatArray = npt.NDArray[np.float64]
+
+CJK_CHARS_PER_WORD = 2
+"""Chinese/Japanese/Korean text has no spaces: about two characters make one word."""
+SPACED_CHARS_PER_WORD = 12
+"""Lines with a space every dozen characters or more often are spaced scripts: no CJK count."""
+LONG_LINE_CHARS = 400
+"""A line this long is a paragraph: its key keeps punctuation (exact repeats only) and it is
+not compared with the headline, which saves the per-token work."""
+PROSE_MIN_WORDS = 8
+"""A line ending like a sentence with this many words is prose (one real sentence)."""
+LONG_LINE_WORDS = 25
+"""A line this long is prose even without a sentence ending (cut paragraphs, no punctuation)."""
+SHORT_LINE_WORDS = 4
+"""Menu entries, labels and tags have at most this many words."""
+CUE_MAX_WORDS = 15
+"""Byline and date cues, character shares, capitals and separators only decide about short
+lines (a paragraph may quote a date); longer ones skip those per-character counts."""
+SHORT_COST = 3.0
+"""Body-region score of a line that is not prose: three short lines cost about a word of prose."""
+NAMED_COST = 6.0
+"""Body-region score of a line a rule already named as chaff: twice a short line's."""
+REGION_MIN_WORDS = 40
+"""A body region needs this many prose words; below, there is no article to cut around."""
+SECONDARY_REGION_SHARE = 0.3
+"""Another dense stretch at least this large relative to the best one is body too."""
+DENSITY_WINDOW = 3
+"""Lines on each side over which the local share of prose is taken."""
+MAX_INDENT = 16
+"""Indentation beyond this many columns says nothing more (deep nesting is rare)."""
+MAX_SEPARATORS = 5
+"""Five separators already make a breadcrumb or a menu strip."""
+
+_TERMINALS = frozenset(".!?。！？؟।॥።;…")
+"""Characters that end a sentence in the scripts we meet."""
+_CLOSERS = "\"'”’»›)]}」』）】"
+"""Closing quotes and brackets that may follow a sentence's final punctuation."""
+_ELLIPSES = ("…", "...", "[…]", "[...]", "(…)", "(...)")
+_SEPARATOR_RE = re.compile(r"[|»›]| [>/·•–] ")
+"""Separators of breadcrumbs, menus and byline/date strips."""
+_CJK_RE = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+_WORD_RE = re.compile(r"\w+")
+
+# Secondary cues (a few languages; structure decides first).
+_BYLINE_RE = re.compile(
+    r"^(?:by|von|par|por|di|door|av|af|przez|od|от|автор|bởi|oleh|written by|posted by"
+    r"|author|autor|auteur|autore|redakcja|text|texto|texte|testo)\b[\s:]",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = (
+    "photo", "foto", "image", "imagen", "immagine", "bild", "picture", "pic", "credit", "crédit",
+    "crédito", "фото", "getty", "afp", "reuters", "epa", "shutterstock", "istock", "dpa",
+    "xinhua", "anadolu", "ap",
+)
+_CREDIT_RE = re.compile(
+    rf"\b(?:{'|'.join(_CREDIT_WORDS)})\b\s*[:/|)]"
+    rf"|/\s*(?:{'|'.join(_CREDIT_WORDS)})\b|\(photo\b|\bgetty images\b",
+    re.IGNORECASE,
+)
+_DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d{2}\b|\b\d{1,2}:\d{2}\b")
+
+
+class LineFeatures(NamedTuple):
+    """What the classifier knows about one line (and its place in the document)."""
+
+    line: Line
+    words: int
+    """Whitespace-separated words (CJK characters counted as half a word each)."""
+    chars: int
+    terminal: bool
+    """Ends like a sentence: ``. ! ? 。 ؟ …`` (closing quotes and brackets skipped)."""
+    ellipsis: bool
+    """Ends with an ellipsis: ``…``, ``...``, ``[…]``."""
+    cut_word: bool
+    """The ellipsis is glued to a letter: the text was cut in the middle of a word."""
+    colon: bool
+    """Ends with a colon: a label or a lead-in to what follows."""
+    digit_share: float
+    """Digits among the non-space characters."""
+    letter_share: float
+    """Letters among the non-space characters."""
+    upper_share: float
+    """Upper-case letters among the letters (0 for scripts without case)."""
+    capital_words: float
+    """Words that start with a capital letter, among the words that start with a letter."""
+    separators: int
+    """Breadcrumb/menu separators (``|``, ``»``, `` > ``, `` · ``...) in the line."""
+    key: str
+    """The line's ``\\w`` tokens, case-folded, joined by spaces: equal keys are repeats."""
+    tokens: list[str]
+    """The key's tokens (empty for a line over :data:`LONG_LINE_CHARS`)."""
+    repeats: int
+    """Lines in the document with the same (non-empty) key, this one included."""
+    first: int
+    """Index of the first line with the same key (``line.number`` when this is the first)."""
+    title_overlap: float
+    """Share of this line's tokens that are tokens of the headline (0 without a headline)."""
+    title_cover: float
+    """Share of the headline's tokens found in this line (0 without a headline)."""
+    position: float
+    """Characters of text before this line, as a share of all the document's line characters."""
+    dated: bool
+    """A short line holding a date or a time."""
+    byline_cue: bool
+    """A short line opening like a byline (``By``, ``Von``, ``Par``, ``Por``...)."""
+    credit_cue: bool
+    """A line opening or closing with a photo credit (``Photo:``, ``/AFP``, ``Getty Images``)."""
+
+    @property
+    def prose(self) -> bool:
+        """Reads as running text: a sentence of some length, or a long line."""
+        return self.words >= LONG_LINE_WORDS or (self.words >= PROSE_MIN_WORDS and self.terminal)
+
+    @property
+    def short(self) -> bool:
+        return self.words <= SHORT_LINE_WORDS
+
+
+def _ending(text: str) -> tuple[bool, bool, bool]:
+    """(terminal, ellipsis, cut_word) for a stripped line."""
+    if text.endswith(_ELLIPSES):
+        core = text.rstrip(".…[]() ")
+        cut = bool(core) and core[-1].isalpha() and not text.endswith((" …", " ..."))
+        return True, True, cut
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINALS, False, False
+
+
+def _shares(text: str) -> tuple[float, float, float]:
+    """(digit share, letter share, upper share of letters)."""
+    total = len(text) - text.count(" ")
+    if total <= 0:
+        return 0.0, 0.0, 0.0
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, text)) if letters else 0
+    digits = sum(map(str.isdigit, text))
+    return digits / total, letters / total, upper / letters if letters else 0.0
+
+
+def _capital_words(parts: Sequence[str]) -> float:
+    initials = "".join([part[0] for part in parts])
+    alpha = sum(map(str.isalpha, initials))
+    return sum(map(str.isupper, initials)) / alpha if alpha else 0.0
+
+
+def _word_count(text: str, parts: Sequence[str]) -> int:
+    """Words, plus half the CJK characters of a line with few spaces for its length."""
+    if len(parts) * SPACED_CHARS_PER_WORD >= len(text) or text.isascii():
+        return len(parts)
+    cjk = len(_CJK_RE.findall(text))
+    return len(parts) + cjk // CJK_CHARS_PER_WORD if cjk else len(parts)
+
+
+def _credit(text: str) -> bool:
+    """A photo credit at either end of the line (every credit form has ``:/(|`` or Getty)."""
+    ends = text[:CREDIT_HEAD_CHARS] + " … " + text[-CREDIT_TAIL_CHARS:]
+    if not (":" in ends or "/" in ends or "(" in ends or "|" in ends or "etty" in ends):
+        return False
+    return _CREDIT_RE.search(ends) is not None
+
+
+def normalise(text: str) -> str:
+    """The key under which two lines count as the same: case-folded ``\\w`` tokens."""
+    return " ".join(_WORD_RE.findall(text.casefold()))
+
+
+def _overlap(tokens: Sequence[str], title: frozenset[str]) -> tuple[float, float]:
+    if not tokens or not title:
+        return 0.0, 0.0
+    shared = set(tokens) & title
+    inside = sum(token in title for token in tokens) / len(tokens)
+    return inside, len(shared) / len(title)
+
+
+def _key_and_words(text: str) -> tuple[str, list[str], list[str], int]:
+    """(key, the key's tokens, whitespace parts, word count); a long line takes cheap
+    approximations (no tokens: it is never compared with the headline)."""
+    if len(text) > LONG_LINE_CHARS:
+        key = " ".join(text.casefold().split())
+        return key, [], [], _word_count(text, key.split())
+    key = normalise(text)
+    parts = text.split()
+    return key, key.split(), parts, _word_count(text, parts)
+
+
+def line_features(lines: Sequence[Line], title: str | None = None) -> list[LineFeatures]:
+    """One :class:`LineFeatures` per line; ``title`` is the headline when known."""
+    basics = [_key_and_words(line.text) for line in lines]
+    counts = Counter(key for key, _, _, _ in basics)
+    first: dict[str, int] = {}
+    title_tokens = frozenset(normalise(title).split()) if title else frozenset()
+    total = sum(len(line.text) for line in lines) or 1
+    before = 0
+    out: list[LineFeatures] = []
+    for line, (key, tokens, parts, words) in zip(lines, basics, strict=True):
+        text = line.text
+        terminal, ellipsis, cut = _ending(text)
+        inside, cover = _overlap(tokens, title_tokens) if title_tokens else (0.0, 0.0)
+        cue = words <= CUE_MAX_WORDS
+        digits, letters, upper = _shares(text) if cue else (0.0, 1.0, 0.0)
+        out.append(
+            LineFeatures(
+                line=line,
+                words=words,
+                chars=len(text),
+                terminal=terminal,
+                ellipsis=ellipsis,
+                cut_word=cut,
+                colon=text.endswith(":"),
+                digit_share=digits,
+                letter_share=letters,
+                upper_share=upper,
+                capital_words=_capital_words(parts) if cue else 0.0,
+                separators=len(_SEPARATOR_RE.findall(text)) if cue else 0,
+                key=key,
+                tokens=tokens,
+                repeats=counts[key] if key else 1,
+                first=first.setdefault(key, line.number) if key else line.number,
+                title_overlap=inside,
+                title_cover=cover,
+                position=before / total,
+                dated=cue and digits > 0 and _DATE_RE.search(text) is not None,
+                byline_cue=cue and _BYLINE_RE.match(text) is not None,
+                credit_cue=words <= CREDIT_MAX_WORDS and _credit(text),
+            )
+        )
+        before += len(text)
+    return out
+
+
+# --- the body region -------------------------------------------------------------------------
+
+
+def region_scores(features: Sequence[LineFeatures], named: Sequence[bool]) -> list[float]:
+    """Per line: + its words when prose, a small cost when not, a larger one when named chaff."""
+    return [
+        -NAMED_COST if is_named else float(item.words) if item.prose else -SHORT_COST
+        for item, is_named in zip(features, named, strict=True)
+    ]
+
+
+def _best_run(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
+    """(sum, start, end) of the best-scoring run of ``scores[lo:hi]`` (Kadane)."""
+    best, best_start, best_end = 0.0, lo, lo
+    total, start = 0.0, lo
+    for index in range(lo, hi):
+        if total <= 0:
+            total, start = 0.0, index
+        total += scores[index]
+        if total > best:
+            best, best_start, best_end = total, start, index + 1
+    return best, best_start, best_end
+
+
+def body_regions(scores: Sequence[float]) -> list[tuple[int, int]]:
+    """Index ranges of the body: the best run, plus runs beside it at least a share as good."""
+    best, start, end = _best_run(scores, 0, len(scores))
+    if best < REGION_MIN_WORDS:
+        return []
+    regions = [(start, end)]
+    pending = [(0, start), (end, len(scores))]
+    while pending:
+        lo, hi = pending.pop()
+        total, run_start, run_end = _best_run(scores, lo, hi)
+        if run_end > run_start and total >= SECONDARY_REGION_SHARE * best:
+            regions.append((run_start, run_end))
+            pending += [(lo, run_start), (run_end, hi)]
+    return sorted(regions)
+
+
+# --- the matrix for a learned model ----------------------------------------------------------
+
+LINE_OWN_NAMES = (
+    "log_words", "log_chars", "terminal", "ellipsis", "cut_word", "colon", "digit_share",
+    "letter_share", "upper_share", "capital_words", "separators", "bullet", "numbered",
+    "heading", "quote", "indent", "blank_before", "log_repeats", "first_of_repeats",
+    "title_overlap", "title_cover", "position", "prose", "short", "dated", "byline_cue",
+    "credit_cue", "named", "teaser_hint", "title_hint",
+)
+"""The line's own facts (``named``: a rule already named it as chaff; ``*_hint``: a rule says
+what it would be if dropped)."""
+LINE_CONTEXT_NAMES = (
+    "same_as_previous", "same_as_next", "in_body", "before_body", "after_body", "body_distance",
+    "run_length", "prose_before", "prose_after", "prose_density", "previous_log_words",
+    "next_log_words", "previous_prose", "next_prose", "previous_named", "next_named",
+    "previous_credit", "next_credit", "previous_terminal", "next_terminal", "previous_ellipsis",
+    "next_ellipsis", "dated_density", "repeated_density", "since_prose", "until_prose",
+    "second_previous_prose", "second_next_prose", "relative_length",
+)
+"""The line among its neighbours and relative to the body region."""
+LINE_DOCUMENT_NAMES = (
+    "doc_log_lines", "doc_prose_share", "doc_short_share", "doc_body_share", "doc_blank_share",
+    "doc_bullet_share",
+)
+"""The whole document: how much of it is prose, short lines, body, paragraph breaks, bullets."""
+LINE_FEATURE_NAMES = LINE_OWN_NAMES + LINE_CONTEXT_NAMES + LINE_DOCUMENT_NAMES
+"""Columns of :func:`line_matrix`, in order (a shipped model records the names it expects)."""
+REPEAT_WINDOW = 6
+"""Lines on each side over which dated lines and repeated short lines are counted (comment
+threads and menus repeat "Reply", dates and labels every few lines)."""
+CREDIT_HEAD_CHARS = 40
+"""A photo credit opens a caption ("Photo: ...")..."""
+CREDIT_TAIL_CHARS = 60
+"""...or closes it ("... Name / Getty Images"): only both ends of a line are searched."""
+CREDIT_MAX_WORDS = 80
+"""Captions are at most a few sentences."""
+
+
+def _window_mean(column: FloatArray, half: int) -> FloatArray:
+    """Mean of ``column`` over ``half`` lines on each side (the window cut at the edges)."""
+    padded = np.concatenate(([0.0], np.cumsum(column)))
+    index = np.arange(len(column))
+    lo = np.maximum(index - half, 0)
+    hi = np.minimum(index + half + 1, len(column))
+    out: FloatArray = (padded[hi] - padded[lo]) / (hi - lo)
+    return out
+
+
+def _median(values: list[float]) -> float:
+    """The median (numpy's costs more than sorting a document's few lines)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _prose_distances(prose: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """log(1 + lines since the last prose line), log(1 + lines to the next one); a document
+    without prose counts from its edges."""
+    n = len(prose)
+    index = np.arange(n)
+    last = np.maximum.accumulate(np.where(prose > 0, index, -1))
+    following = np.minimum.accumulate(np.where(prose > 0, index, n)[::-1])[::-1]
+    return np.log1p(index - last).astype(np.float64), np.log1p(following - index).astype(
+        np.float64
+    )
+
+
+def _run_lengths(prose: FloatArray) -> FloatArray:
+    """For each line not prose, the length of the run of non-prose lines it is in (0 for prose)."""
+    out = np.zeros_like(prose)
+    n = len(prose)
+    index = 0
+    while index < n:
+        if prose[index]:
+            index += 1
+            continue
+        end = index
+        while end < n and not prose[end]:
+            end += 1
+        out[index:end] = end - index
+        index = end
+    return out
+
+
+def _region_columns(
+    n: int, regions: Sequence[tuple[int, int]]
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """(in body, before body, after body, log distance to the body) per line."""
+    inside = np.zeros(n)
+    if not regions:
+        zeros = np.zeros(n)
+        return inside, zeros, zeros, zeros
+    for start, end in regions:
+        inside[start:end] = 1.0
+    first, last = regions[0][0], regions[-1][1]
+    index = np.arange(n, dtype=np.float64)
+    before = (index < first).astype(np.float64)
+    after = (index >= last).astype(np.float64)
+    distance = np.where(before > 0, first - index, np.where(after > 0, index - last + 1, 0.0))
+    return inside, before, after, np.log1p(distance)
+
+
+_COPIED = (
+    "terminal", "ellipsis", "cut_word", "colon", "digit_share", "letter_share", "upper_share",
+    "capital_words", "title_overlap", "title_cover", "position", "dated", "byline_cue",
+    "credit_cue",
+)
+"""Features that go into the matrix as they are."""
+_NEIGHBOURS = (
+    ("log_words", "log_words"), ("prose", "prose"), ("named", "named"), ("credit", "credit_cue"),
+    ("terminal", "terminal"), ("ellipsis", "ellipsis"),
+)
+"""(name, column) of the facts also given for the previous and the next line."""
+
+
+def _float(values: Sequence[object] | npt.NDArray[Any]) -> FloatArray:
+    return np.asarray(values, dtype=np.float64)
+
+
+def _shifted(out: FloatArray, column: int, values: FloatArray, by: int) -> None:
+    """Write ``values`` moved ``by`` lines down (positive: the previous line's value) or up."""
+    if by > 0:
+        out[by:, column] = values[:-by]
+        out[:by, column] = 0.0
+    else:
+        out[:by, column] = values[-by:]
+        out[by:, column] = 0.0
+
+
+def line_matrix(
+    features: Sequence[LineFeatures], named: Sequence[bool], hints: Sequence[str]
+) -> FloatArray:
+    """One row per line, one column per name in :data:`LINE_FEATURE_NAMES`.
+
+    ``named``: whether a rule removes the line; ``hints``: the kind a rule suggests ("" if none).
+    Built column by column (the records transposed once), so the cost per line stays small.
+    """
+    n = len(features)
+    out = np.empty((n, len(LINE_FEATURE_NAMES)))
+    if n == 0:
+        return out
+    fields = dict(zip(LineFeatures._fields, zip(*features, strict=True), strict=True))
+    line_fields = dict(zip(Line._fields, zip(*fields["line"], strict=True), strict=True))
+    column = {name: i for i, name in enumerate(LINE_FEATURE_NAMES)}
+
+    def put(name: str, values: npt.NDArray[Any] | float) -> None:
+        out[:, column[name]] = values
+
+    words = _float(fields["words"])
+    terminal = _float(fields["terminal"])
+    prose = _float((words >= LONG_LINE_WORDS) | ((words >= PROSE_MIN_WORDS) & (terminal > 0)))
+    short = _float(words <= SHORT_LINE_WORDS)
+    log_words = np.log1p(words)
+    is_named = _float(named)
+    markers = line_fields["marker"]
+    put("log_words", log_words)
+    put("log_chars", np.log1p(_float(fields["chars"])))
+    copied = [column[name] for name in _COPIED]
+    out[:, copied] = np.array([fields[name] for name in _COPIED], dtype=np.float64).T
+    put("separators", np.minimum(_float(fields["separators"]), MAX_SEPARATORS))
+    for name, marker in (("bullet", "bullet"), ("numbered", "number"), ("heading", "heading"),
+                         ("quote", "quote")):
+        put(name, _float([m == marker for m in markers]))
+    put("indent", np.minimum(_float(line_fields["indent"]), MAX_INDENT) / 4)
+    put("blank_before", _float(line_fields["blank_before"]))
+    put("log_repeats", np.log(_float(fields["repeats"])))
+    put("first_of_repeats", _float(fields["first"]) == _float(line_fields["number"]))
+    put("prose", prose)
+    put("short", short)
+    put("named", is_named)
+    put("teaser_hint", _float([hint == "teaser" for hint in hints]))
+    put("title_hint", _float([hint == "title" for hint in hints]))
+    _context(out, column, features, fields, prose, words, named)
+    total_words = words.sum() or 1.0
+    prose_words = words * prose
+    put("doc_log_lines", math.log1p(n))
+    put("doc_prose_share", prose_words.sum() / total_words)
+    put("doc_short_share", short.mean())
+    put("doc_body_share", (words * out[:, column["in_body"]]).sum() / total_words)
+    put("doc_blank_share", out[:, column["blank_before"]].mean())
+    put("doc_bullet_share", out[:, column["bullet"]].mean())
+    return out
+
+
+def _context(
+    out: FloatArray,
+    column: dict[str, int],
+    features: Sequence[LineFeatures],
+    fields: dict[str, tuple[object, ...]],
+    prose: FloatArray,
+    words: FloatArray,
+    named: Sequence[bool],
+) -> None:
+    """The line among its neighbours, relative to the body region, and its neighbourhood."""
+    n = len(prose)
+    keys = fields["key"]
+    same = _float([False] + [a == b and a != "" for a, b in pairwise(keys)])
+    out[:, column["same_as_previous"]] = same
+    _shifted(out, column["same_as_next"], same, -1)
+    sources = [column[source] for _, source in _NEIGHBOURS]
+    previous = [column[f"previous_{name}"] for name, _ in _NEIGHBOURS]
+    following = [column[f"next_{name}"] for name, _ in _NEIGHBOURS]
+    values = out[:, sources]
+    out[1:, previous] = values[:-1]
+    out[:1, previous] = 0.0
+    out[:-1, following] = values[1:]
+    out[-1:, following] = 0.0
+    regions = body_regions(region_scores(features, named))
+    inside, before, after, distance = _region_columns(n, regions)
+    out[:, column["in_body"]] = inside
+    out[:, column["before_body"]] = before
+    out[:, column["after_body"]] = after
+    out[:, column["body_distance"]] = distance
+    prose_words = words * prose
+    total_prose = prose_words.sum() or 1.0
+    cumulative = np.cumsum(prose_words)
+    out[:, column["run_length"]] = np.log1p(_run_lengths(prose))
+    out[:, column["prose_before"]] = (cumulative - prose_words) / total_prose
+    out[:, column["prose_after"]] = (total_prose - cumulative) / total_prose
+    out[:, column["prose_density"]] = _window_mean(prose, DENSITY_WINDOW)
+    repeated = (out[:, column["log_repeats"]] > 0) * out[:, column["short"]]
+    out[:, column["dated_density"]] = _window_mean(out[:, column["dated"]], REPEAT_WINDOW)
+    out[:, column["repeated_density"]] = _window_mean(repeated, REPEAT_WINDOW)
+    since, until = _prose_distances(prose)
+    out[:, column["since_prose"]] = since
+    out[:, column["until_prose"]] = until
+    _shifted(out, column["second_previous_prose"], prose, 2)
+    _shifted(out, column["second_next_prose"], prose, -2)
+    log_words = out[:, column["log_words"]]
+    out[:, column["relative_length"]] = log_words - _median(log_words.tolist())

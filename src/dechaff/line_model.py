@@ -1,0 +1,84 @@
+"""The learned line keeper: line features in, P(the line belongs to the article) out.
+
+Gradient-boosted trees over :data:`~dechaff.line_features.LINE_FEATURE_NAMES`, shipped as JSON in
+``models/lines.json`` (no pickle) and walked by the same :class:`~dechaff.classify.Trees` as the
+HTML path's block model. Trained by ``scripts/train_line_model.py`` on lines of extractor output
+aligned to the gold text of wcxb-dev and aeb (see NOTICE). It replaces the rules' body-region
+keeper (:func:`dechaff.line_rules.rule_keep`) behind the same interface: features in, one
+keep/drop per line out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Protocol
+
+from dechaff.classify import Trees
+from dechaff.line_features import LINE_FEATURE_NAMES, FloatArray, LineFeatures, line_matrix
+from dechaff.line_rules import Naming, rule_keep
+
+MODEL_FILE = "lines.json"
+MODEL_FORMAT = "dechaff-lines-gbm/1"
+
+DEFAULT_THRESHOLDS = {"precision": 0.6, "balanced": 0.5, "recall": 0.35}
+"""P(keep) above which a line is kept, per ``favor``, when the model file names none."""
+
+
+class LineKeeper(Protocol):
+    """Decides, for each line the rules did not name, whether it stays in the article."""
+
+    def keep(self, features: Sequence[LineFeatures], naming: Naming, favor: str) -> list[bool]: ...
+
+
+class RuleKeeper:
+    """The rules' keeper: the body region(s) of the document."""
+
+    def keep(self, features: Sequence[LineFeatures], naming: Naming, favor: str) -> list[bool]:
+        return rule_keep(features, naming)
+
+
+def first_matrix(features: Sequence[LineFeatures], naming: Naming) -> FloatArray:
+    """The first pass's input: :func:`line_matrix` with the rules' names and hints."""
+    named = [decision is not None for decision in naming.named]
+    hints = [hint.kind.value if hint is not None else "" for hint in naming.hinted]
+    return line_matrix(features, named, hints)
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    """Trees giving P(keep) per line from :data:`LINE_FEATURE_NAMES`, and the cut-off per
+    ``favor``."""
+
+    trees: Trees
+    thresholds: Mapping[str, float]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LineModel:
+        if data.get("format") != MODEL_FORMAT or tuple(data["features"]) != LINE_FEATURE_NAMES:
+            raise ValueError("line model was trained on other features; retrain it")
+        thresholds = {**DEFAULT_THRESHOLDS, **data.get("thresholds", {})}
+        return cls(Trees.from_json(data["trees"]), thresholds)
+
+    def probabilities(self, features: Sequence[LineFeatures], naming: Naming) -> FloatArray:
+        """P(keep) for every line."""
+        return self.trees.probabilities(first_matrix(features, naming))
+
+    def keep(self, features: Sequence[LineFeatures], naming: Naming, favor: str) -> list[bool]:
+        if not features:
+            return []
+        threshold = self.thresholds.get(favor, self.thresholds["balanced"])
+        return [bool(p >= threshold) for p in self.probabilities(features, naming)]
+
+
+@lru_cache(maxsize=1)
+def default_keeper() -> LineKeeper:
+    """The shipped line model, or the rules' keeper when the model file is absent."""
+    try:
+        text = resources.files("dechaff.models").joinpath(MODEL_FILE).read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return RuleKeeper()
+    return LineModel.from_json(json.loads(text))

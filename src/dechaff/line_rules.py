@@ -1,0 +1,490 @@
+"""Line rules: line features in, one kind (and a short reason) per line out.
+
+The text-side counterpart of ``classify``: the same shape (features → labels), so a learned
+model can replace a rule without touching the rest. The finer kinds of plain-text cleaning map
+onto the HTML path's :class:`~dechaff.classify.Label` through :data:`LABELS`.
+
+Two steps, around a keeper (the body region here, or the learned model of ``line_model``):
+
+1. :func:`name_lines`, before the keeper: lines the rules remove on their own are *named*
+   (notices: copyright, cookies, share buttons, newsletters, image file names, symbol rows;
+   photo captions with a credit; the full teaser signature, a headline, the same headline
+   again and a snippet cut short; the given headline; a comment thread after the article);
+   others get a *hint*, what they would be if dropped (a headline repeated, headline + cut
+   snippet pairs, runs of headline-shaped list items after the body, a headline-shaped first
+   line and its repeats), which the keeper reads as a feature;
+2. :func:`decide`, after it: kept lines stay (one repeating the kept line before it is a
+   duplicate); dropped ones take their hint or are named by shape and place (byline, dateline,
+   caption, tag, navigation, teaser, boilerplate).
+
+The signals are structure first (repetition, truncation, position, shape, runs, overlap with the
+headline); the few word lists (``By``, ``Photo``, cookie, ©) are secondary, multilingual hints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from itertools import pairwise
+
+from dechaff.classify import Label
+from dechaff.line_features import SHORT_LINE_WORDS, LineFeatures, body_regions, region_scores
+
+
+class Kind(str, Enum):
+    """What a line of plain text is. Only ``MAIN`` lines are kept."""
+
+    MAIN = "main"
+    TITLE = "title"
+    BYLINE = "byline"
+    DATELINE = "dateline"
+    TAG = "tag"
+    CAPTION = "caption"
+    TEASER = "teaser"
+    NAVIGATION = "navigation"
+    SHARE = "share"
+    COOKIE = "cookie"
+    NEWSLETTER = "newsletter"
+    COPYRIGHT = "copyright"
+    COMMENT = "comment"
+    DUPLICATE = "duplicate"
+    BOILERPLATE = "boilerplate"
+
+
+LABELS: dict[Kind, Label] = {
+    Kind.MAIN: Label.MAIN,
+    Kind.TITLE: Label.TITLE,
+    Kind.BYLINE: Label.BYLINE,
+    Kind.DATELINE: Label.BYLINE,
+    Kind.TAG: Label.BOILERPLATE,
+    Kind.CAPTION: Label.CAPTION,
+    Kind.TEASER: Label.TEASER,
+    Kind.NAVIGATION: Label.NAVIGATION,
+    Kind.SHARE: Label.NAVIGATION,
+    Kind.COOKIE: Label.BOILERPLATE,
+    Kind.NEWSLETTER: Label.BOILERPLATE,
+    Kind.COPYRIGHT: Label.BOILERPLATE,
+    Kind.COMMENT: Label.COMMENT,
+    Kind.DUPLICATE: Label.BOILERPLATE,
+    Kind.BOILERPLATE: Label.BOILERPLATE,
+}
+"""The HTML path's label for each kind (the shared interface of both classifiers)."""
+
+# --- thresholds ------------------------------------------------------------------------------
+
+HEADLINE_MIN_WORDS = 3
+"""A teaser headline has a few words; one or two are a menu entry or a label."""
+HEADLINE_MAX_WORDS = 30
+"""Headlines are short: a longer line is a paragraph."""
+SNIPPET_MAX_WORDS = 80
+"""A teaser snippet is a sentence or two; a longer cut-off line is a truncated paragraph."""
+TEASER_MIN_PAIRS = 2
+"""Headline + cut snippet pairs come in lists; one pair inside the body may be a quotation."""
+TEASER_RUN_MIN = 3
+"""List items shaped like headlines, this many in a row after the body, are a teaser list."""
+TEASER_ITEM_MIN_WORDS = 4
+"""A list item with this many words and no sentence ending reads as a teaser headline."""
+TITLE_OVERLAP = 0.8
+"""A line whose tokens are at least this share headline tokens..."""
+TITLE_COVER = 0.6
+"""...and that holds at least this share of the headline is the headline (maybe + site name)."""
+TITLE_MAX_EXTRA_WORDS = 8
+"""The headline with a site name or section attached is at most this much longer."""
+TAG_MAX_WORDS = 3
+"""A tag or section label is one to three words."""
+BYLINE_MAX_WORDS = 10
+"""A byline names a few people, an agency, maybe a date."""
+DATELINE_MAX_WORDS = 12
+"""A dateline is a date, a time, maybe a place and an 'updated' label."""
+DUPLICATE_MIN_WORDS = 4
+"""A repeated line this long is a duplicate; shorter repeats may be real (list values)."""
+CAPTION_MIN_WORDS = 4
+"""A line with a photo credit and a few words besides is a caption ("Getty Images" alone may
+be a label the keeper decides on)."""
+PATTERN_MAX_WORDS = 60
+"""Copyright, cookie and newsletter notices are short; a long paragraph merely mentions them."""
+NAV_MAX_WORDS = SHORT_LINE_WORDS
+"""Menu entries are one to four words."""
+COMMENT_HEADER_MAX_WORDS = 12
+"""A comment section's heading ("34 responses to ...", "Leave a Reply") is short."""
+COMMENT_ANCHOR_MAX_WORDS = 15
+"""A comment's signature line ("Ann on May 2, 2019 at 4:47 pm said:") is short."""
+COMMENT_MIN_ANCHORS = 3
+"""Signature lines of one shape, this many after the body, make a comment thread."""
+COMMENT_BODY_MIN_WORDS = 120
+"""Comments follow an article: with less prose before them, the thread is the page (a forum)."""
+COMMENT_MIN_LINES = 2
+"""A comment heading needs something under it (a lone "Comments" is a link, named elsewhere)."""
+COMMENT_MIN_GAP = 2
+"""Signature lines are separated by the comments themselves: adjacent dated lines are a list."""
+
+# --- secondary word hints (a few languages; structure decides first) -------------------------
+
+_COPYRIGHT_RE = re.compile(
+    r"©|\(c\)\s*\d{4}|\bcopyright\b|all rights reserved|alle rechte vorbehalten"
+    r"|tous droits réservés|todos los derechos reservados|tutti i diritti riservati"
+    r"|todos os direitos reservados|wszelkie prawa zastrzeżone|все права защищены",
+    re.IGNORECASE,
+)
+_COOKIE_RE = re.compile(r"cookie|куки", re.IGNORECASE)
+_CONSENT_RE = re.compile(
+    r"accept|consent|agree|brows|website|site|privacy|experience|einwillig|zustimm|akzept"
+    r"|datenschutz|navega|aceptar|accetta|navigazione|accepter|naviga|zgod|согла",
+    re.IGNORECASE,
+)
+_NEWSLETTER_RE = re.compile(r"newsletter|subscribe|abonn|suscrib|iscriviti|подпис", re.IGNORECASE)
+_SHARE_WORDS = frozenset(
+    "share shares sharing tweet facebook twitter x whatsapp linkedin pinterest reddit email e mail"
+    " print telegram messenger flipboard tumblr vk weibo wechat xing pocket threads bluesky"
+    " copy link this on via teilen partager compartir condividi delen dela udostępnij"
+    " поделиться instagram youtube tiktok snapchat sms mastodon".split()
+)
+_SHARE_BRANDS = frozenset(
+    "facebook twitter whatsapp linkedin pinterest reddit telegram flipboard tumblr vk weibo"
+    " wechat xing instagram youtube tiktok snapchat mastodon bluesky tweet share".split()
+)
+_IMAGE_FILE_RE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg|avif|bmp|tiff?)$", re.IGNORECASE)
+_HINT_TOKENS = frozenset(
+    "copyright reserved réservés reservados riservati vorbehalten zastrzeżone защищены cookie"
+    " cookies newsletter newsletters subscribe subscription abonnieren abonnez abonner"
+    " suscríbete suscribirse iscriviti подписаться подпишитесь jpg jpeg png gif webp svg avif"
+    " bmp tif tiff teilen partager compartir condividi delen dela udostępnij поделиться".split()
+) | _SHARE_BRANDS
+"""Tokens of the notice patterns below: a line holding none (and no ©) skips them all."""
+_COMMENT_WORDS = (
+    r"(?:comments?|responses?|replies|reactions|kommentare?|commentaires?|comentarios?|commenti"
+    r"|comentários?|reacties|komentarz[ey]?|комментари[ийя]\w*)"
+)
+_COMMENT_HEADER_RE = re.compile(
+    rf"^(?:\d+\s+{_COMMENT_WORDS}\b.*|(?!respon){_COMMENT_WORDS}\s*(?:\(\d+\))?:?"
+    r"|leave a (?:reply|comment)|join the discussion|post a comment|add a comment)$",
+    re.IGNORECASE,
+)
+"""A comment section's heading: "34 responses to ...", "Comments (12)", "Leave a Reply"."""
+_TEMPLATE_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
+_TIME_RE = re.compile(r"\b\d{1,2}:\d{2}\b")
+_AD_RE = re.compile(
+    r"^(?:advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|pubblicità"
+    r"|реклама|advertentie|reklama|annons|mainos|scroll to continue.*|read more|weiterlesen"
+    r"|lire la suite|leer más|leggi anche|continue reading)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One line's kind and the short reason the rules give for it."""
+
+    kind: Kind
+    reason: str
+
+
+KEEP = Decision(Kind.MAIN, "body")
+
+Named = list["Decision | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    """What the rules say before the keeper decides.
+
+    ``named``: lines the rules remove on their own (a notice, the full teaser signature, the
+    given headline). ``hinted``: what a line would be if dropped (a repeated headline, a
+    headline + cut snippet, a headline-shaped first line); the keeper decides whether it goes.
+    """
+
+    named: Named
+    hinted: Named
+
+
+def name_lines(features: Sequence[LineFeatures], *, has_title: bool = False) -> Naming:
+    """The rules' names for the lines (``None`` where they have nothing to say)."""
+    named: Named = [_pattern(item) for item in features]
+    hinted: Named = [None] * len(features)
+    _teasers(features, named, hinted)
+    _headline(features, named if has_title else hinted, given=has_title)
+    _comments(features, named)
+    return Naming(named, hinted)
+
+
+def decide(
+    features: Sequence[LineFeatures], naming: Naming, keep: Sequence[bool]
+) -> list[Decision]:
+    """Every line's decision: named by a rule, kept, or dropped and named by hint or shape.
+
+    ``keep`` says, for each line the rules did not name, whether the keeper (the body region or
+    a learned model) keeps it. A kept line that only repeats the kept line before it is dropped.
+    """
+    decisions: list[Decision] = []
+    seen_body = False
+    previous = ""
+    for item, decision, hint, kept in zip(
+        features, naming.named, naming.hinted, keep, strict=True
+    ):
+        if decision is None and kept:
+            if item.key and item.key == previous and item.words >= DUPLICATE_MIN_WORDS:
+                decision = Decision(Kind.DUPLICATE, "repeats the line before")
+            else:
+                decision = KEEP
+                seen_body = seen_body or item.prose
+            previous = item.key
+        elif decision is None:
+            decision = hint or name_dropped(item, head=not seen_body)
+        decisions.append(decision)
+    return decisions
+
+
+def rule_keep(features: Sequence[LineFeatures], naming: Naming) -> list[bool]:
+    """The rules' keeper: lines inside the body region(s); everything when there is no body."""
+    named = [
+        a is not None or b is not None for a, b in zip(naming.named, naming.hinted, strict=True)
+    ]
+    regions = body_regions(region_scores(features, named))
+    if not regions:
+        return [True] * len(features)
+    inside = [False] * len(features)
+    for start, end in regions:
+        inside[start:end] = [True] * (end - start)
+    return inside
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+def _pattern(item: LineFeatures) -> Decision | None:
+    text = item.line.text
+    if item.letter_share == 0.0 and item.digit_share == 0.0:
+        return Decision(Kind.BOILERPLATE, "only symbols")
+    if item.words <= NAV_MAX_WORDS and _AD_RE.match(text.rstrip(" .:…>»")):
+        return Decision(Kind.BOILERPLATE, "advertising or read-more label")
+    if item.credit_cue and not item.prose and item.words >= CAPTION_MIN_WORDS:
+        return Decision(Kind.CAPTION, "photo caption with a credit")
+    if item.words > PATTERN_MAX_WORDS:
+        return None
+    if "©" not in text and "(c)" not in text and _HINT_TOKENS.isdisjoint(item.tokens):
+        return None
+    if _COPYRIGHT_RE.search(text):
+        return Decision(Kind.COPYRIGHT, "copyright notice")
+    if _COOKIE_RE.search(text) and _CONSENT_RE.search(text):
+        return Decision(Kind.COOKIE, "cookie notice")
+    if _IMAGE_FILE_RE.match(text):
+        return Decision(Kind.CAPTION, "image file name")
+    if item.words <= NAV_MAX_WORDS * 2 and _is_share(item.tokens):
+        return Decision(Kind.SHARE, "share buttons")
+    if item.words <= HEADLINE_MAX_WORDS and _NEWSLETTER_RE.search(text):
+        return Decision(Kind.NEWSLETTER, "newsletter sign-up")
+    return None
+
+
+def _is_share(key_tokens: Sequence[str]) -> bool:
+    tokens = [token for token in key_tokens if not token.isdigit()]
+    return bool(tokens) and all(t in _SHARE_WORDS for t in tokens) and any(
+        t in _SHARE_BRANDS for t in tokens
+    )
+
+
+def name_dropped(item: LineFeatures, *, head: bool) -> Decision:
+    """Name a line the keeper dropped, by its shape and its place (``head``: before the body)."""
+    place = "before" if head else "after"
+    if head and item.words <= BYLINE_MAX_WORDS and item.byline_cue:
+        return Decision(Kind.BYLINE, "byline before the body")
+    if item.words <= DATELINE_MAX_WORDS and item.dated and not item.terminal:
+        return Decision(Kind.DATELINE, f"date line {place} the body")
+    if item.credit_cue:
+        return Decision(Kind.CAPTION, "photo credit outside the body")
+    if head and item.words <= TAG_MAX_WORDS and not item.terminal:
+        return Decision(Kind.TAG, "short label before the body")
+    if item.words <= NAV_MAX_WORDS or item.separators:
+        return Decision(Kind.NAVIGATION, f"menu-like line {place} the body")
+    if not head and _headline_shaped(item):
+        return Decision(Kind.TEASER, "headline after the body")
+    return Decision(Kind.BOILERPLATE, f"{place} the body, not part of it")
+
+
+# --- teasers ---------------------------------------------------------------------------------
+
+
+def _headline_shaped(item: LineFeatures) -> bool:
+    return (
+        HEADLINE_MIN_WORDS <= item.words <= HEADLINE_MAX_WORDS
+        and not item.ellipsis
+        and (not item.terminal or item.line.text.endswith(("?", "!")))
+    )
+
+
+def _snippet(item: LineFeatures) -> bool:
+    """A snippet cut short: ends with an ellipsis."""
+    return item.ellipsis and item.words <= SNIPPET_MAX_WORDS
+
+
+def _cut_snippet(item: LineFeatures) -> bool:
+    """After a repeated headline: ends with an ellipsis, or stops without finishing a sentence."""
+    return item.words <= SNIPPET_MAX_WORDS and (item.ellipsis or not item.terminal)
+
+
+def _teasers(features: Sequence[LineFeatures], named: Named, hinted: Named) -> None:
+    """The full signature (a headline, the same headline again, a snippet cut short) is named;
+    a headline repeated, headline + cut snippet pairs and headline lists are hinted."""
+    pairs: list[tuple[int, int]] = []
+    n = len(features)
+    for index in range(n - 1):
+        head = features[index]
+        if named[index] is not None or not _headline_shaped(head):
+            continue
+        following = features[index + 1]
+        if following.key == head.key:
+            full = (
+                index + 2 < n
+                and _cut_snippet(features[index + 2])
+                and (index + 3 >= n or features[index + 3].key != features[index + 2].key)
+            )
+            end = index + 3 if full else index + 2
+            reason = "headline repeated" + (", then a cut snippet" if full else "")
+            for position in range(index, end):
+                (named if full else hinted)[position] = Decision(Kind.TEASER, reason)
+            continue
+        if _snippet(following) and named[index + 1] is None:
+            pairs.append((index, index + 1))
+    last_prose = _last_prose(features)
+    for head_index, snippet_index in pairs:
+        if len(pairs) >= TEASER_MIN_PAIRS or head_index > last_prose:
+            hinted[head_index] = Decision(Kind.TEASER, "headline before a cut snippet")
+            hinted[snippet_index] = Decision(Kind.TEASER, "snippet cut short after a headline")
+    _teaser_runs(features, hinted, last_prose)
+
+
+def _last_prose(features: Sequence[LineFeatures]) -> int:
+    for index in range(len(features) - 1, -1, -1):
+        if features[index].prose and not features[index].ellipsis:
+            return index
+    return -1
+
+
+def _teaser_item(item: LineFeatures) -> bool:
+    return (
+        item.line.marker == "bullet"
+        and item.words >= TEASER_ITEM_MIN_WORDS
+        and _headline_shaped(item)
+    )
+
+
+def _teaser_runs(features: Sequence[LineFeatures], named: Named, last_prose: int) -> None:
+    """Runs of headline-shaped list items after the last paragraph of prose."""
+    index = last_prose + 1
+    n = len(features)
+    while index < n:
+        end = index
+        while end < n and named[end] is None and _teaser_item(features[end]):
+            end += 1
+        if end - index >= TEASER_RUN_MIN:
+            for position in range(index, end):
+                named[position] = Decision(Kind.TEASER, "list of headlines after the body")
+        index = max(end, index + 1)
+
+
+# --- the headline ----------------------------------------------------------------------------
+
+
+def _is_title(item: LineFeatures, title_words: int) -> bool:
+    return (
+        item.title_overlap >= TITLE_OVERLAP
+        and item.title_cover >= TITLE_COVER
+        and item.words <= title_words + TITLE_MAX_EXTRA_WORDS
+    )
+
+
+def _headline(features: Sequence[LineFeatures], out: Named, *, given: bool) -> None:
+    """The given headline and its repeats; without one, a headline-shaped first line and its."""
+    if not features:
+        return
+    if given:
+        words = min(
+            (item.words for item in features if item.title_cover >= 1.0), default=HEADLINE_MAX_WORDS
+        )
+        for index, item in enumerate(features):
+            if out[index] is None and _is_title(item, words):
+                out[index] = Decision(Kind.TITLE, "the headline")
+        return
+    first = features[0]
+    if not _headline_shaped(first) or first.line.marker == "bullet":
+        return
+    out[0] = Decision(Kind.TITLE, "headline-shaped first line")
+    tokens = set(first.tokens)
+    if not tokens:
+        return
+    for index in range(1, len(features)):
+        item = features[index]
+        if out[index] is not None or item.words > HEADLINE_MAX_WORDS or not item.tokens:
+            continue
+        line_tokens = item.tokens
+        inside = sum(token in tokens for token in line_tokens) / len(line_tokens)
+        cover = len(tokens & set(line_tokens)) / len(tokens)
+        if inside >= TITLE_OVERLAP and cover >= TITLE_COVER:
+            out[index] = Decision(Kind.TITLE, "the headline again")
+
+
+# --- comments --------------------------------------------------------------------------------
+
+
+def _comments(features: Sequence[LineFeatures], named: Named) -> None:
+    """A comment thread after the article: from its heading, or from the first of several
+    signature lines of one shape, to the end of the document."""
+    prose_words = 0
+    anchors: dict[str, list[int]] = {}
+    start = len(features)
+    for index, item in enumerate(features):
+        if prose_words >= COMMENT_BODY_MIN_WORDS and named[index] is None:
+            if _comment_header(item) and len(features) - index > COMMENT_MIN_LINES:
+                start = index
+                break
+            if (
+                item.dated
+                and item.words <= COMMENT_ANCHOR_MAX_WORDS
+                and _TIME_RE.search(item.line.text)
+            ):
+                anchors.setdefault(_template(item.line.text), []).append(index)
+        if item.prose:
+            prose_words += item.words
+    signed = [found[0] for key, found in anchors.items() if _signatures(key, found)]
+    start = min([start, *signed])
+    for index in range(start, len(features)):
+        if named[index] is None:
+            named[index] = Decision(Kind.COMMENT, "comment thread after the article")
+
+
+def _signatures(template: str, found: Sequence[int]) -> bool:
+    """Lines of one shape are comment signatures: a name, a word (``said``, ``on``), a time,
+    several of them, each followed by the comment's text."""
+    if len(found) < COMMENT_MIN_ANCHORS or "A" not in template.split():
+        return False
+    if not any(part.isalpha() and part.islower() for part in template.split()):
+        return False
+    return all(b - a >= COMMENT_MIN_GAP for a, b in pairwise(found))
+
+
+def _comment_header(item: LineFeatures) -> bool:
+    return (
+        item.words <= COMMENT_HEADER_MAX_WORDS
+        and not item.terminal
+        and _COMMENT_HEADER_RE.match(item.line.text) is not None
+    )
+
+
+def _template(text: str) -> str:
+    """A signature line's shape: numbers and the word after each as ``0``, capitalised words as
+    ``A`` (runs collapsed), other words kept: "Ann Lee on May 2, 2019 at 4:47 pm said" and
+    "Bo on June 10, 2020 at 9:05 am said" are both ``A on A 0 0 0 0 0 0 said``."""
+    shape: list[str] = []
+    after_number = False
+    for token in _TEMPLATE_TOKEN_RE.findall(text):
+        if token.isdigit() or after_number:
+            shape.append("0")
+        elif token[0].isupper():
+            if not shape or shape[-1] != "A":
+                shape.append("A")
+        else:
+            shape.append(token.lower())
+        after_number = token.isdigit()
+    return " ".join(shape)
