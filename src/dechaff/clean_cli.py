@@ -28,11 +28,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from dechaff.clean import CLEAN_FAVORS, Cleaned, CleanFavor, clean_text
-
-EXIT_OK = 0
-EXIT_SOME_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+from dechaff.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, positive_int
 
 BATCH_RECORDS = 256
 """Records sent to a worker at a time: large enough to amortise the hand-off, small in memory."""
@@ -116,21 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
              "per document instead of rewriting the text")
     add("--favor", choices=CLEAN_FAVORS, default="balanced",
         help="trade-off between precision and recall (default: balanced)")
-    add("--jobs", type=_positive_int, default=1, metavar="N",
+    add("--jobs", type=positive_int, default=1, metavar="N",
         help="clean with N worker processes (default: 1); output keeps input order")
     add("--no-progress", dest="progress", action="store_false",
         help="do not show the progress bar")
     return parser
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
 
 
 def run(args: argparse.Namespace) -> int:

@@ -23,13 +23,10 @@ from typing import TextIO, cast
 from dechaff import __version__, extract
 from dechaff.api import FAVORS, Favor
 from dechaff.article import Article
+from dechaff.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, positive_int
 from dechaff.errors import DechaffError
 from dechaff.inputs import Page, Source, expand, load, output_stem
 
-EXIT_OK = 0
-EXIT_SOME_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 """128 + SIGINT, as shells report a command stopped by Ctrl-C."""
 
 MAX_REASON_CHARS = 500
@@ -154,7 +151,7 @@ def _add_extract_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="output format (default: text); json is one object per line with an 'input' key")
     add("-o", "--output-dir", metavar="DIR", type=Path,
         help="write one file per input under DIR, mirroring paths relative to each directory")
-    add("--jobs", type=_positive_int, default=1, metavar="N",
+    add("--jobs", type=positive_int, default=1, metavar="N",
         help="extract with N worker processes (default: 1); output keeps input order")
     add("--favor", choices=FAVORS, default="balanced",
         help="trade-off between precision and recall (default: balanced)")
@@ -163,16 +160,6 @@ def _add_extract_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     add("--include-images", action="store_true", help="keep images (markdown/html output)")
     add("--no-tables", dest="include_tables", action="store_false", help="drop tables")
     add("--url", help="the page's URL, for metadata and resolving links (one INPUT only)")
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
 
 
 # --- extract ---------------------------------------------------------------------------------

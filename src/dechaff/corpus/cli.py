@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from dechaff.api import FAVORS
+from dechaff.cli_common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    positive_float,
+    positive_int,
+)
 from dechaff.errors import DechaffError
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 
 PROGRESS_REFRESH_SECONDS = 0.5
 """The progress bar is redrawn at most this often: cheap, and still reads as live."""
@@ -65,13 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     add("-o", "--output", required=True, type=Path, metavar="DIR", help="output directory")
     add("--format", choices=FORMATS, default="jsonl",
         help="shard format: gzipped JSON lines or Parquet (default: jsonl)")
-    add("--workers", type=_positive_int, metavar="N",
+    add("--workers", type=positive_int, metavar="N",
         help="worker processes (local: default one per core; ray: tasks in flight)")
     add("--engine", choices=("local", "ray"), default="local",
         help="run on this machine or on a Ray cluster (default: local)")
     add("--ray-address", metavar="ADDR",
         help="join this Ray cluster ('auto', 'ray://HOST:10001'); default: start a local one")
-    add("--limit", type=_positive_int, metavar="N",
+    add("--limit", type=positive_int, metavar="N",
         help="read at most N records in all (counting every record of every input)")
     add("--overwrite", action="store_true",
         help="delete a previous run's output in DIR and start over")
@@ -80,14 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("--no-tables", dest="include_tables", action="store_false", help="drop tables")
     add("--html-field", default=DEFAULT_HTML_FIELD, metavar="NAME",
         help=f"JSONL field holding the page (default: {DEFAULT_HTML_FIELD})")
-    add("--shard-records", type=_positive_int, default=DEFAULT_SHARD_RECORDS, metavar="N",
+    add("--shard-records", type=positive_int, default=DEFAULT_SHARD_RECORDS, metavar="N",
         help=f"input records per shard (default: {DEFAULT_SHARD_RECORDS})")
-    add("--time-limit", type=_positive_float, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
+    add("--time-limit", type=positive_float, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
         help=f"wall time one record may take (default: {DEFAULT_TIME_LIMIT:g})")
-    add("--memory-limit", type=_positive_int, default=DEFAULT_MEMORY_LIMIT_MB, metavar="MB",
+    add("--memory-limit", type=positive_int, default=DEFAULT_MEMORY_LIMIT_MB, metavar="MB",
         help="memory a worker may take beyond what it holds idle "
              f"(default: {DEFAULT_MEMORY_LIMIT_MB})")
-    add("--max-page-mb", type=_positive_float, default=DEFAULT_MAX_PAGE_BYTES / MEGABYTE,
+    add("--max-page-mb", type=positive_float, default=DEFAULT_MAX_PAGE_BYTES / MEGABYTE,
         metavar="MB", help="larger payloads are reported as too large "
                            f"(default: {DEFAULT_MAX_PAGE_BYTES / MEGABYTE:g})")
     add("--no-progress", dest="progress", action="store_false", help="no progress bar")
@@ -113,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(f"{type(exc).__name__}: {exc}".split())
         print(f"dechaff run: internal error: {message}; rerun the same command to resume",
               file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_SOME_FAILED
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -144,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
             progress.close()
     except DechaffError as exc:
         print(f"dechaff run: {exc}", file=sys.stderr)
-        return EXIT_USAGE if _is_usage(exc) else EXIT_FAILED
+        return EXIT_USAGE if _is_usage(exc) else EXIT_SOME_FAILED
     print(_report(result, args.output), file=sys.stderr)
     return EXIT_OK
 
@@ -212,21 +216,3 @@ class _ProgressBar:
             self.bar.close()
 
 
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
-
-
-def _positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not number > 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, not {value}")
-    return number
