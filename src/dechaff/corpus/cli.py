@@ -26,7 +26,6 @@ from dechaff.cli_common import (
 )
 from dechaff.errors import DechaffError
 
-
 PROGRESS_REFRESH_SECONDS = 0.5
 """The progress bar is redrawn at most this often: cheap, and still reads as live."""
 
