@@ -50,8 +50,8 @@ TEASER_HEAD_LINK_DENSITY = 0.6
 """A block mostly made of link text..."""
 TEASER_HEAD_WORDS = 4
 """...with this many words reads as a linked headline (a teaser), not a menu entry."""
-COMMENT_NAME_RE = re.compile(r"(?:^|[^a-z])(?:comment|repl(?:y|ies)|disqus|respond)")
-"""Class/id names of comment sections and their parts."""
+COMMENT_NAME_RE = re.compile(r"(?<![a-z])(?:comment|repl(?:y|ies)|disqus|respond)")
+"""Class/id names of comment sections and their parts (a word start: not after a letter)."""
 
 MAIN_SHARE = 0.6
 """The main container is the deepest element holding this share of the page's prose."""
