@@ -83,8 +83,6 @@ STORY_MIN_CHARS = 300
 """... and this many characters of prose (a short post, a video with a few lines)."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
-SIDEBAR_MAX_BODY_SHARE = 0.5
-"""A sidebar-named element holding this share of the body is the main column, named oddly."""
 CORE_BODY_SHARE = 0.85
 """The body's core is the deepest element holding this share of the body text."""
 STRAY_MAX_CHARS = 100
@@ -112,7 +110,6 @@ _CJK_RE = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?。！？؟")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 _AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
-_SIDEBAR_TOKENS = frozenset({"sidebar"})
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
@@ -179,7 +176,6 @@ def assemble(
     related = _mark_teasers(page, labels, meta.url)
     _drop_orphan_headings(page, labels)
     _drop_outside_core(page, labels)
-    _drop_sidebars(page, labels)
     _relax_if_empty(blocks, probs, labels)
     body = [b for b in blocks if labels[b.index] is Label.MAIN]
     return Assembly(
@@ -291,23 +287,9 @@ def _drop_outside_core(page: Page, labels: list[Label]) -> None:
     stray widget lines (classless sidebars), not part of the article. Headings are left to
     the orphan-heading rule: a section title may sit just outside the body's container."""
     main = [b for b in page.blocks if labels[b.index] is Label.MAIN]
-    span = _core_span(page, labels, main)
-    if span is None:
-        return
-    first, last = span
-    for b in main:
-        if first <= b.index <= last or b.heading_level:
-            continue
-        if b.chars < STRAY_MAX_CHARS or b.link_density > STRAY_LINK_DENSITY:
-            labels[b.index] = Label.BOILERPLATE
-
-
-def _core_span(page: Page, labels: list[Label], main: list[Block]) -> tuple[int, int] | None:
-    """The first and last block of the body's core: the deepest element holding
-    ``CORE_BODY_SHARE`` of the body text (None: no body)."""
     total = sum(b.chars for b in main)
     if total == 0:
-        return None
+        return
     table = page.table
     held = page.subtree_sum(
         np.array([b.chars if labels[b.index] is Label.MAIN else 0 for b in page.blocks], float)
@@ -315,27 +297,11 @@ def _core_span(page: Page, labels: list[Label], main: list[Block]) -> tuple[int,
     candidates = np.flatnonzero(held >= CORE_BODY_SHARE * total)
     depth = np.asarray(table.depth)[candidates]
     core = int(candidates[np.argmax(depth)])
-    return table.first_block[core], table.last_block[core]
-
-
-def _drop_sidebars(page: Page, labels: list[Label]) -> None:
-    """Body blocks inside an element named as a sidebar are the page's furniture, unless that
-    element holds most of the body (a layout that calls its main column so)."""
-    inside = page.inside_named(_SIDEBAR_TOKENS)
-    main = [b for b in page.blocks if labels[b.index] is Label.MAIN]
-    candidates = [b for b in main if inside[b.element]]
-    if not candidates:
-        return
-    total = sum(b.chars for b in main)
-    named, table = page.names_matching(_SIDEBAR_TOKENS), page.table
-    verdict: dict[int, bool] = {}
-    for b in candidates:
-        container = next(a for a in page.ancestors(b.element) if named[table.name[a]])
-        if container not in verdict:
-            first, last = table.first_block[container], table.last_block[container]
-            held = sum(c.chars for c in main if first <= c.index <= last)
-            verdict[container] = held < SIDEBAR_MAX_BODY_SHARE * total
-        if verdict[container]:
+    first, last = table.first_block[core], table.last_block[core]
+    for b in main:
+        if first <= b.index <= last or b.heading_level:
+            continue
+        if b.chars < STRAY_MAX_CHARS or b.link_density > STRAY_LINK_DENSITY:
             labels[b.index] = Label.BOILERPLATE
 
 
