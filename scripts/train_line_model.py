@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python scripts/train_line_model.py [--data DIR] [--cache DIR] [--folds N]
         [--out PATH] [--no-export]
 
-Training data: the input texts of ``scripts/eval_clean.py`` (resiliparse, html-text and
+Training data: the input texts of ``dechaff bench --task clean`` (resiliparse, html-text and
 trafilatura output, cached under ``/tmp/dechaff-clean-inputs``) for **wcxb-dev and aeb only**
 (dragnet stays held out). Each line is labelled by aligning it to the page's gold text with the
 benchmark's own tokens and 4-token shingles: a line of four tokens or more belongs to the article
@@ -29,10 +29,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from eval_clean import DEFAULT_CACHE, DEFAULT_DATA, STYLES, load_inputs
-
+from dechaff.bench.clean_task import DEFAULT_CACHE, DEFAULT_DATA, STYLES, load_inputs
 from dechaff.bench.datasets import load_dataset
 from dechaff.bench.scoring import aggregate_text, score_page_text, tokenize
 from dechaff.clean import Cleaned, _assemble

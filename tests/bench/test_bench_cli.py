@@ -149,3 +149,21 @@ def test_per_extractor_limit_end_to_end(article_dataset: Path, tmp_path: Path) -
     assert results["dechaff"]["tiny"]["n"] == 2 and results["_meta"]["caps"] == {"dechaff": 2}
     assert "dechaff capped at the first 2 pages" in (out / "report.md").read_text()
     assert _run(article_dataset, out, "--limit", "nope=2") == EXIT_USAGE
+
+
+@pytest.mark.parametrize("task", ["clean", "corpus"])
+def test_other_tasks_are_reached_through_task(
+    task: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``dechaff bench --task clean|corpus`` hands the rest of the command line to the task."""
+    from dechaff.cli import main as dechaff_main
+
+    assert dechaff_main(["bench", "--task", task, "--help"]) == 0
+    assert f"usage: dechaff bench --task {task}" in capsys.readouterr().out
+
+
+def test_unknown_task_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from dechaff.cli import main as dechaff_main
+
+    assert dechaff_main(["bench", "--task", "nothing"]) == 2
+    assert "invalid choice" in capsys.readouterr().err

@@ -34,11 +34,22 @@ REPORT_FILE = "report.md"
 EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+def _task_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dechaff bench", add_help=False)
+    parser.add_argument("--task", choices=TASKS, default="extract")
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dechaff bench",
         description="Score extractors on benchmark datasets (F1, exact match, speed, metadata).",
     )
+    parser.add_argument("--task", choices=TASKS, default="extract",
+                        help="extract (default): extractors on pages; clean: dechaff clean on "
+                             "peers' extracted text, next to line filters (see --task clean "
+                             "--help); corpus: dechaff run on a WARC of the shared pages, next to "
+                             "datatrove + trafilatura (see --task corpus --help)")
     parser.add_argument("--dataset", action="append", type=Path, metavar="DIR",
                         help="dataset folder (gold.jsonl + pages/); repeatable; default: "
                              + ", ".join(DEFAULT_DATASETS) + f" under {DEFAULT_DATA_DIR}")
@@ -129,7 +140,21 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
+TASKS = ("extract", "clean", "corpus")
+"""What a bench run measures: extraction from pages (the default); cleaning peers' extracted
+text (``dechaff.bench.clean_task``); a corpus run over a WARC (``dechaff.bench.corpus_task``)."""
+
+
 def main(argv: list[str] | None = None) -> int:
+    task, rest = _task_parser().parse_known_args(argv)
+    if task.task == "clean":
+        from dechaff.bench.clean_task import main as clean_main
+
+        return clean_main(rest)
+    if task.task == "corpus":
+        from dechaff.bench.corpus_task import main as corpus_main
+
+        return corpus_main(rest)
     args = build_parser().parse_args(argv)
     if args.list_extractors:
         return _list_extractors()

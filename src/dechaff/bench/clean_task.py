@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python scripts/eval_clean.py [--data DIR] [--dataset NAME ...] [--style NAME ...]
+    dechaff bench --task clean [--data DIR] [--dataset NAME ...] [--style NAME ...]
         [--limit N] [--cache DIR] [--jobs N] [--json OUT]
 
 For each dataset (``DIR/<name>/pages/<id>.html.gz`` + ``gold.jsonl``) the script makes the input
@@ -42,7 +42,8 @@ from dechaff.bench.extractors import get_extractor
 from dechaff.bench.runner import read_html
 from dechaff.bench.scoring import aggregate_text, score_page_text
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DEFAULT_DATA = Path("..") / "shared" / "data"
+"""The shared data sets, beside the checkout (as ``dechaff bench`` finds them)."""
 DEFAULT_CACHE = Path("/tmp/dechaff-clean-inputs")
 DATASETS = ("aeb", "wcxb-dev", "dragnet")
 STYLES = ("resiliparse", "html-text", "trafilatura")
@@ -274,7 +275,8 @@ def throughput(texts: Sequence[str]) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="dechaff bench --task clean",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--dataset", action="append", choices=DATASETS)
     parser.add_argument("--style", action="append", choices=STYLES)

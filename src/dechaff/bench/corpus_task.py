@@ -1,7 +1,7 @@
 """Benchmark of corpus runs: `dechaff run` on a WARC of the shared pages, 1 and 2 workers, next to
 a datatrove pipeline with its Trafilatura extractor on the same WARC.
 
-    .venv/bin/python scripts/bench_corpus.py [--records 10000] [--out /tmp/dechaff-corpus-bench]
+    dechaff bench --task corpus [--records 10000] [--out /tmp/dechaff-corpus-bench]
 
 Builds OUT/pages.warc.gz (response records, one gzip member each, like Common Crawl) from the
 pages of ../shared/data/{aeb,wcxb-dev,dragnet}, repeated to --records; then reports, per run,
@@ -22,11 +22,12 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = Path("..") / "shared" / "data"
+"""The shared data sets, beside the checkout (as ``dechaff bench`` finds them)."""
 DATASETS = ("aeb", "wcxb-dev", "dragnet")
 
 DEFAULT_RECORDS = 10_000
@@ -160,15 +161,16 @@ def report(rows: list[dict[str, Any]]) -> str:
     return "\n".join([header, *lines])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dechaff bench --task corpus",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=DEFAULT_RECORDS)
     parser.add_argument("--datatrove-records", type=int, default=DEFAULT_DATATROVE_RECORDS)
     parser.add_argument("--skip-datatrove", action="store_true")
     parser.add_argument("--skip-dechaff", action="store_true",
                         help="reuse the dechaff rows of OUT/results.json")
     parser.add_argument("--out", type=Path, default=Path("/tmp/dechaff-corpus-bench"))
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     warc = args.out / "pages.warc.gz"
     build_warc(warc, args.records)
@@ -198,7 +200,8 @@ def main() -> None:
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(report(rows))
     print({k: v for k, v in results.items() if k != "rows"})
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
