@@ -103,11 +103,6 @@ def bind(dict functions, size_t text_offset, dict kinds, dict tag_flags, dict in
     _names_by_id.clear()
 
 
-def text_of(uintptr_t node):
-    """The text of a text node as the walk reads it (for ``blocks``' probe check)."""
-    return _text(<void *>node)
-
-
 cdef inline str _decode(const unsigned char *data, size_t length):
     return PyUnicode_DecodeUTF8(<const char *>data, length, "replace")
 
@@ -544,6 +539,15 @@ def tree_sums(const double[:, ::1] features, const Py_ssize_t[:, ::1] node_featu
 
 # -- text counts ------------------------------------------------------------------------------
 
+cdef inline unsigned char _class_bits(const unsigned char[::1] classes, object astral_class,
+                                      Py_UCS4 ch) except? 0:
+    """A character's class bits: from ``classes`` (the characters it covers: below U+10000),
+    else from ``astral_class``."""
+    if ch < <Py_UCS4>classes.shape[0]:
+        return classes[ch]
+    return <unsigned char>astral_class(chr(ch))
+
+
 def text_counts(list texts, const unsigned char[::1] classes, object astral_class,
                 unsigned char word_bit, unsigned char letter_bit, unsigned char digit_bit,
                 unsigned char upper_bit, unsigned char space_bit, unsigned char sentence_bit,
@@ -565,7 +569,7 @@ def text_counts(list texts, const unsigned char[::1] classes, object astral_clas
         in_word = after_mark = False
         last = 0
         for ch in text:
-            bits = classes[ch] if ch < 0x10000 else <unsigned char>astral_class(chr(ch))
+            bits = _class_bits(classes, astral_class, ch)
             if bits & word_bit:
                 if not in_word:
                     words += 1
@@ -631,30 +635,24 @@ cdef class _HashSet:
     def __dealloc__(self):
         PyMem_Free(self.slots)
 
+    cdef inline Py_ssize_t _slot(self, unsigned long long h) noexcept:
+        """Where ``h`` is, or the empty slot where it would go (``h`` is never 0)."""
+        cdef Py_ssize_t i = <Py_ssize_t>(h & <unsigned long long>self.mask)
+        while self.slots[i] != 0 and self.slots[i] != h:
+            i = (i + 1) & self.mask
+        return i
+
     cdef inline bint add(self, unsigned long long h) noexcept:
         """Add ``h``; whether it was new."""
-        cdef Py_ssize_t i
-        if h == 0:
-            h = 1
-        i = <Py_ssize_t>(h & <unsigned long long>self.mask)
-        while self.slots[i] != 0:
-            if self.slots[i] == h:
-                return False
-            i = (i + 1) & self.mask
-        self.slots[i] = h
+        cdef Py_ssize_t i = self._slot(h if h != 0 else 1)
+        if self.slots[i] != 0:
+            return False
+        self.slots[i] = h if h != 0 else 1
         self.size += 1
         return True
 
     cdef inline bint has(self, unsigned long long h) noexcept:
-        cdef Py_ssize_t i
-        if h == 0:
-            h = 1
-        i = <Py_ssize_t>(h & <unsigned long long>self.mask)
-        while self.slots[i] != 0:
-            if self.slots[i] == h:
-                return True
-            i = (i + 1) & self.mask
-        return False
+        return self.slots[self._slot(h if h != 0 else 1)] != 0
 
     cdef void clear(self) noexcept:
         memset(self.slots, 0, (self.mask + 1) * sizeof(unsigned long long))
@@ -696,7 +694,7 @@ def title_overlaps(list texts, list title_words, const unsigned char[::1] classe
         in_word = False
         h = FNV_START
         for ch in text:
-            bits = classes[ch] if ch < 0x10000 else <unsigned char>astral_class(chr(ch))
+            bits = _class_bits(classes, astral_class, ch)
             if bits & word_bit:
                 h = _fold(h, ch)
                 in_word = True

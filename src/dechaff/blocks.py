@@ -488,27 +488,17 @@ class _Cutter:
 
         Names are recorded as written; ``finish_names`` lowercases and splits them once each.
         """
-        return self.name_for(
-            "hidden" in attrs or attrs.get("aria-hidden") == "true",
-            attrs.get("class"),
-            attrs.get("id"),
-            attrs.get("style"),
-        )
-
-    def name_for(
-        self, hidden: bool, cls: str | None, ident: str | None, style: str | None
-    ) -> int:
-        """``name_of`` from the attributes it reads (``hidden``: a ``hidden`` attribute or
-        ``aria-hidden="true"``)."""
-        if hidden or (style and _HIDDEN_STYLE_RE.search(style)):
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
             return -1
-        return self.shown_name(cls, ident)
+        style = attrs.get("style")
+        if style and _HIDDEN_STYLE_RE.search(style):
+            return -1
+        return self.shown_name_of(attrs)
 
     def shown_name_of(self, attrs: dict[str, str | None]) -> int:
         """``name_of`` without the hidden check."""
-        return self.shown_name(attrs.get("class"), attrs.get("id"))
-
-    def shown_name(self, cls: str | None, ident: str | None) -> int:
+        cls = attrs.get("class")
+        ident = attrs.get("id")
         if not (cls or ident):
             return 0
         raw = f"{cls or ''} {ident or ''}"
