@@ -14,14 +14,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from itertools import pairwise
+from collections.abc import Callable, Sequence
+from itertools import accumulate, pairwise
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from dechaff.lines import Line
+from dechaff.lines import Line, compiled_line
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -84,6 +84,16 @@ _CREDIT_RE = re.compile(
     rf"|/\s*(?:{'|'.join(_CREDIT_WORDS)})\b|\(photo\b|\bgetty images\b",
     re.IGNORECASE,
 )
+"""A photo credit: ``Photo:``, ``AFP)``, ``/ Reuters``, ``(photo``, ``Getty Images``."""
+_CREDIT_OPENING_RE = re.compile(
+    rf"/\s*(?:{'|'.join(_CREDIT_WORDS)})\b|\(photo\b|\bgetty images\b", re.IGNORECASE
+)
+_CREDIT_CLOSED_REVERSED_RE = re.compile(
+    rf"[:/|)]\s*\b(?:{'|'.join(word[::-1] for word in _CREDIT_WORDS)})\b", re.IGNORECASE
+)
+"""``_CREDIT_RE`` found = ``_CREDIT_OPENING_RE`` found in a text or this in the text reversed
+(the first alternative read backwards: it starts with a delimiter, which the regex engine finds
+fast, instead of a word boundary and twenty-odd words tried at every position)."""
 _DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d{2}\b|\b\d{1,2}:\d{2}\b")
 
 
@@ -183,7 +193,10 @@ def _credit(text: str) -> bool:
     ends = text[:CREDIT_HEAD_CHARS] + " … " + text[-CREDIT_TAIL_CHARS:]
     if not (":" in ends or "/" in ends or "(" in ends or "|" in ends or "etty" in ends):
         return False
-    return _CREDIT_RE.search(ends) is not None
+    return (
+        _CREDIT_OPENING_RE.search(ends) is not None
+        or _CREDIT_CLOSED_REVERSED_RE.search(ends[::-1]) is not None
+    )
 
 
 def normalise(text: str) -> str:
@@ -210,49 +223,92 @@ def _key_and_words(text: str) -> tuple[str, list[str], list[str], int]:
     return key, key.split(), parts, _word_count(text, parts)
 
 
-def line_features(lines: Sequence[Line], title: str | None = None) -> list[LineFeatures]:
-    """One :class:`LineFeatures` per line; ``title`` is the headline when known."""
-    basics = [_key_and_words(line.text) for line in lines]
-    counts = Counter(key for key, _, _, _ in basics)
-    first: dict[str, int] = {}
-    title_tokens = frozenset(normalise(title).split()) if title else frozenset()
-    total = sum(len(line.text) for line in lines) or 1
-    before = 0
-    out: list[LineFeatures] = []
-    for line, (key, tokens, parts, words) in zip(lines, basics, strict=True):
-        text = line.text
+def _separators(text: str) -> int:
+    return len(_SEPARATOR_RE.findall(text))
+
+
+LineColumns = tuple[
+    list[int], list[int], list[bool], list[bool], list[bool], list[bool], list[float],
+    list[float], list[float], list[float], list[int], list[str], list[list[str]],
+]
+"""The facts of each line that need only its own text, one list per field of
+:class:`LineFeatures` from ``words`` to ``tokens`` (in that order)."""
+
+
+def reference_line_columns(texts: Sequence[str]) -> LineColumns:
+    """The line-local facts of ``texts`` as columns (the reference for the compiled pass)."""
+    columns: LineColumns = ([], [], [], [], [], [], [], [], [], [], [], [], [])
+    for text in texts:
+        key, tokens, parts, words = _key_and_words(text)
         terminal, ellipsis, cut = _ending(text)
-        inside, cover = _overlap(tokens, title_tokens) if title_tokens else (0.0, 0.0)
         cue = words <= CUE_MAX_WORDS
         digits, letters, upper = _shares(text) if cue else (0.0, 1.0, 0.0)
-        out.append(
-            LineFeatures(
-                line=line,
-                words=words,
-                chars=len(text),
-                terminal=terminal,
-                ellipsis=ellipsis,
-                cut_word=cut,
-                colon=text.endswith(":"),
-                digit_share=digits,
-                letter_share=letters,
-                upper_share=upper,
-                capital_words=_capital_words(parts) if cue else 0.0,
-                separators=len(_SEPARATOR_RE.findall(text)) if cue else 0,
-                key=key,
-                tokens=tokens,
-                repeats=counts[key] if key else 1,
-                first=first.setdefault(key, line.number) if key else line.number,
-                title_overlap=inside,
-                title_cover=cover,
-                position=before / total,
-                dated=cue and digits > 0 and _DATE_RE.search(text) is not None,
-                byline_cue=cue and _BYLINE_RE.match(text) is not None,
-                credit_cue=words <= CREDIT_MAX_WORDS and _credit(text),
-            )
+        row = (
+            words, len(text), terminal, ellipsis, cut, text.endswith(":"), digits, letters,
+            upper, _capital_words(parts) if cue else 0.0, _separators(text) if cue else 0, key,
+            tokens,
         )
-        before += len(text)
-    return out
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)  # type: ignore[attr-defined]
+    return columns
+
+
+_compiled_columns: Callable[..., LineColumns] | None = compiled_line("line_columns")
+
+
+def line_columns(texts: Sequence[str]) -> LineColumns:
+    """:func:`reference_line_columns`, compiled when the extension is there."""
+    if _compiled_columns is None:
+        return reference_line_columns(texts)
+    return _compiled_columns(
+        list(texts), LONG_LINE_CHARS, SPACED_CHARS_PER_WORD, CJK_CHARS_PER_WORD, CUE_MAX_WORDS
+    )
+
+
+def line_features(lines: Sequence[Line], title: str | None = None) -> list[LineFeatures]:
+    """One :class:`LineFeatures` per line; ``title`` is the headline when known.
+
+    Built column by column: the line-local facts in one (compiled) pass, the document's facts
+    (repeats, position, headline overlap) and the cue patterns on the lines short enough.
+    """
+    texts = [line.text for line in lines]
+    (words, chars, terminal, ellipsis, cut, colon, digits, letters, upper, capitals,
+     separators, keys, tokens) = line_columns(texts)
+    numbers = [line.number for line in lines]
+    counts = Counter(keys)
+    first = dict(zip(reversed(keys), reversed(numbers), strict=True))  # the earliest wins
+    repeats = [counts[key] if key else 1 for key in keys]
+    firsts = [first[key] if key else number for key, number in zip(keys, numbers, strict=True)]
+    total = sum(chars) or 1
+    positions = [before / total for before in accumulate(chars[:-1], initial=0)] if chars else []
+    title_tokens = frozenset(normalise(title).split()) if title else frozenset()
+    if title_tokens:
+        overlaps = [_overlap(line_tokens, title_tokens) for line_tokens in tokens]
+        inside, cover = [a for a, _ in overlaps], [b for _, b in overlaps]
+    else:
+        inside = cover = [0.0] * len(lines)
+    dated = [
+        share > 0 and _DATE_RE.search(text) is not None
+        for text, share in zip(texts, digits, strict=True)
+    ]
+    byline = [
+        count <= CUE_MAX_WORDS and _BYLINE_RE.match(text) is not None
+        for text, count in zip(texts, words, strict=True)
+    ]
+    credit = [
+        count <= CREDIT_MAX_WORDS and _credit(text)
+        for text, count in zip(texts, words, strict=True)
+    ]
+    return list(
+        map(
+            LineFeatures._make,
+            zip(
+                lines, words, chars, terminal, ellipsis, cut, colon, digits, letters, upper,
+                capitals, separators, keys, tokens, repeats, firsts, inside, cover, positions,
+                dated, byline, credit, strict=True,
+            ),
+        )
+    )
 
 
 # --- the body region -------------------------------------------------------------------------
@@ -426,12 +482,73 @@ def _shifted(out: FloatArray, column: int, values: FloatArray, by: int) -> None:
         out[by:, column] = 0.0
 
 
+def _matrix_filler() -> Callable[..., None] | None:
+    """The compiled ``fill_matrix`` when it writes the columns and reads the fields we have."""
+    fill = compiled_line("fill_matrix")
+    if fill is None:
+        return None
+    from dechaff import _line_speedups
+
+    if (
+        LINE_FEATURE_NAMES != _line_speedups.MATRIX_NAMES
+        or LineFeatures._fields != _line_speedups.FEATURE_FIELDS
+        or Line._fields != _line_speedups.LINE_FIELDS
+        or _RAW_ROWS != _line_speedups.RAW_ROWS
+    ):
+        return None
+    return fill  # type: ignore[no-any-return]
+
+
+_RAW_ROWS = (
+    "words", "chars", "body_distance", "run_length", "since_prose", "until_prose", "repeats"
+)
+"""What the compiled filler leaves for numpy's logarithms, one row each (log1p; log for the
+repeats), so the values are numpy's as in the reference."""
+_LOG1P_COLUMNS = ("log_words", "log_chars", "body_distance", "run_length", "since_prose",
+                  "until_prose")
+"""The columns that take the log1p of the first rows of ``_RAW_ROWS``, in that order."""
+_fill_matrix = _matrix_filler()
+
+
 def line_matrix(
     features: Sequence[LineFeatures], named: Sequence[bool], hints: Sequence[str]
 ) -> FloatArray:
     """One row per line, one column per name in :data:`LINE_FEATURE_NAMES`.
 
     ``named``: whether a rule removes the line; ``hints``: the kind a rule suggests ("" if none).
+    :func:`reference_line_matrix`, the per-line work compiled when the extension is there.
+    """
+    n = len(features)
+    if _fill_matrix is None or n == 0:
+        return reference_line_matrix(features, named, hints)
+    out = np.empty((n, len(LINE_FEATURE_NAMES)))
+    raw = np.empty((len(_RAW_ROWS), n))
+    regions = body_regions(region_scores(features, named))
+    _fill_matrix(
+        out, raw, list(features), list(named), list(hints), regions, LONG_LINE_WORDS,
+        PROSE_MIN_WORDS, SHORT_LINE_WORDS, MAX_SEPARATORS, MAX_INDENT, DENSITY_WINDOW,
+        REPEAT_WINDOW,
+    )
+    logs = np.log1p(raw[: len(_LOG1P_COLUMNS)])
+    for row, name in enumerate(_LOG1P_COLUMNS):
+        out[:, _COLUMN[name]] = logs[row]
+    out[:, _COLUMN["log_repeats"]] = np.log(raw[-1])
+    log_words = logs[0]
+    _shifted(out, _COLUMN["previous_log_words"], log_words, 1)
+    _shifted(out, _COLUMN["next_log_words"], log_words, -1)
+    out[:, _COLUMN["relative_length"]] = log_words - _median(log_words.tolist())
+    out[:, _COLUMN["doc_log_lines"]] = math.log1p(n)
+    return out
+
+
+_COLUMN = {name: i for i, name in enumerate(LINE_FEATURE_NAMES)}
+
+
+def reference_line_matrix(
+    features: Sequence[LineFeatures], named: Sequence[bool], hints: Sequence[str]
+) -> FloatArray:
+    """:func:`line_matrix` in numpy alone (the reference for the compiled filler).
+
     Built column by column (the records transposed once), so the cost per line stays small.
     """
     n = len(features)

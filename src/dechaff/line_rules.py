@@ -201,7 +201,7 @@ class Naming:
 
 def name_lines(features: Sequence[LineFeatures], *, has_title: bool = False) -> Naming:
     """The rules' names for the lines (``None`` where they have nothing to say)."""
-    named: Named = [_pattern(item) for item in features]
+    named: Named = [_pattern(item) if _may_name(item) else None for item in features]
     hinted: Named = [None] * len(features)
     _teasers(features, named, hinted)
     _headline(features, named if has_title else hinted, given=has_title)
@@ -276,6 +276,20 @@ def _pattern(item: LineFeatures) -> Decision | None:
     if item.words <= HEADLINE_MAX_WORDS and _NEWSLETTER_RE.search(text):
         return Decision(Kind.NEWSLETTER, "newsletter sign-up")
     return None
+
+
+def _may_name(item: LineFeatures) -> bool:
+    """Whether :func:`_pattern` can name the line (most lines fail every cheap check here)."""
+    return (
+        item.words <= NAV_MAX_WORDS
+        or item.credit_cue
+        or (item.letter_share == 0.0 and item.digit_share == 0.0)
+        or (
+            item.words <= PATTERN_MAX_WORDS
+            and not (_HINT_TOKENS.isdisjoint(item.tokens) and "©" not in item.line.text
+                     and "(c)" not in item.line.text)
+        )
+    )
 
 
 def _is_share(key_tokens: Sequence[str]) -> bool:
@@ -419,6 +433,8 @@ def _headline(features: Sequence[LineFeatures], out: Named, *, given: bool) -> N
         if out[index] is not None or item.words > HEADLINE_MAX_WORDS or not item.tokens:
             continue
         line_tokens = item.tokens
+        if tokens.isdisjoint(line_tokens):  # (nothing shared: no overlap to measure)
+            continue
         inside = sum(token in tokens for token in line_tokens) / len(line_tokens)
         cover = len(tokens & set(line_tokens)) / len(tokens)
         if inside >= TITLE_OVERLAP and cover >= TITLE_COVER:

@@ -9,8 +9,9 @@ are cut where ``str.splitlines`` cuts them, so every offset is exact for any ``s
 
 from __future__ import annotations
 
+import os
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 TAB_WIDTH = 4
 """Columns a tab counts for in a line's indentation (the common editor and Markdown setting)."""
@@ -25,7 +26,20 @@ _MARKER_RE = re.compile(
     r"(?:(?P<heading>#{1,6})|(?P<quote>>+)|(?P<number>\(?\d{1,3}[.)])"
     rf"|(?P<bullet>[{re.escape(BULLETS)}]))[ \t\u00a0]+(?=\S)"
 )
-_SPACES = " \t\u00a0\u3000\ufeff\u200b"
+PURE_PYTHON_ENV = "DECHAFF_PURE_PYTHON"
+"""Set (to anything but empty) to run the pure-Python references only (as ``blocks`` does)."""
+
+
+def compiled_line(name: str) -> Any:
+    """The function ``name`` of the compiled extension ``dechaff._line_speedups``; None when the
+    extension is missing, was built from another version, or is turned off."""
+    if os.environ.get(PURE_PYTHON_ENV):
+        return None
+    try:
+        from dechaff import _line_speedups
+    except ImportError:
+        return None
+    return getattr(_line_speedups, name, None)
 
 
 class Line(NamedTuple):
@@ -44,6 +58,10 @@ class Line(NamedTuple):
     marker: str
     """``""``, ``"bullet"``, ``"number"``, ``"heading"`` or ``"quote"``."""
     blank_before: bool
+
+
+_new_line = tuple.__new__
+"""``Line(...)`` without the keyword handling of a named tuple's ``__new__`` (one per line)."""
 
 
 def _indent_width(prefix: str) -> int:
@@ -81,7 +99,9 @@ def split_lines(text: str, *, max_lines: int = MAX_LINES) -> list[Line]:
         end = start + len(content)
         kind, stripped = _marker(content)
         indent = _indent_width(body[:lead]) if lead else 0
-        lines.append(Line(len(lines), start, end, stripped.strip(), indent, kind, blank_before))
+        lines.append(
+            _new_line(Line, (len(lines), start, end, stripped.strip(), indent, kind, blank_before))
+        )
         blank_before = False
         offset += len(raw)
     return lines
