@@ -500,9 +500,13 @@ def _mark_teasers(page: Page, labels: list[Label], base_url: str | None) -> list
     groups: dict[int, list[tuple[int, Block, str, str]]] = {}
     found = _teaser_heads(page)
     head_indices = [b.index for b, *_ in found]
+    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
+    table = page.table
     for b, anchor, href in found:
         item = _item_of(page, b, head_indices)
-        groups.setdefault(page.table.parent[item], []).append((item, b, anchor, href))
+        if table.first_block[item] <= headline <= table.last_block[item]:
+            continue  # the item holding the page's headline is the article, not a teaser
+        groups.setdefault(table.parent[item], []).append((item, b, anchor, href))
     runs = []
     for members in groups.values():
         items = {item for item, *_ in members}
