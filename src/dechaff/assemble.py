@@ -83,6 +83,9 @@ STORY_MIN_CHARS = 300
 """... and this many characters of prose (a short post, a video with a few lines)."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
+WIDGET_MAX_BODY_SHARE = 0.5
+"""A widget-named element holding more of the body's prose than this is the article's own."""
+
 CORE_BODY_SHARE = 0.85
 """The body's core is the deepest element holding this share of the body text."""
 STRAY_MAX_CHARS = 100
@@ -110,6 +113,10 @@ _CJK_RE = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?。！？؟")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 _AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
+_WIDGET_NAME = re.compile(r"(?:^|\s)sidebars?(?:$|[\s_-])")
+"""A class/id word naming one of the boxes blog and CMS templates stack beside the post
+(``widget widget_archive``, ``sidebar-1``), not a page builder's content component
+(``elementor-widget``, ``ck-widget``: the word does not start there)."""
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
@@ -174,6 +181,7 @@ def assemble(
     captions = _mark_captions(page, labels)
     comment_blocks = _mark_comments(page, labels)
     related = _mark_teasers(page, labels, meta.url)
+    _drop_widgets(page, labels)
     _drop_orphan_headings(page, labels)
     _drop_outside_core(page, labels)
     _relax_if_empty(blocks, probs, labels)
@@ -303,6 +311,30 @@ def _drop_outside_core(page: Page, labels: list[Label]) -> None:
             continue
         if b.chars < STRAY_MAX_CHARS or b.link_density > STRAY_LINK_DENSITY:
             labels[b.index] = Label.BOILERPLATE
+
+
+def _drop_widgets(page: Page, labels: list[Label]) -> None:
+    """Body blocks inside an element named as a widget or sidebar are the template's boxes,
+    unless that element holds the headline or much of the body's prose (a site that names
+    its whole layout "sidebar-left" or "widget-area")."""
+    named = page.names_matching(_WIDGET_NAME)
+    if not any(named):
+        return
+    table = page.table
+    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
+    prose = np.array([_prose_chars(b) if labels[b.index] is Label.MAIN else 0
+                      for b in page.blocks], float)
+    held = page.subtree_sum(prose)
+    total = float(prose.sum())
+    for i in np.flatnonzero(table.arrays.n_blocks).tolist():
+        if not named[table.name[i]]:
+            continue
+        first, last = table.first_block[i], table.last_block[i]
+        if first <= headline <= last or held[i] > WIDGET_MAX_BODY_SHARE * total:
+            continue
+        for k in range(first, last + 1):
+            if labels[k] is Label.MAIN:
+                labels[k] = Label.BOILERPLATE
 
 
 def _drop_orphan_headings(page: Page, labels: list[Label]) -> None:
