@@ -83,8 +83,8 @@ STORY_MIN_CHARS = 300
 """... and this many characters of prose (a short post, a video with a few lines)."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
-WIDGET_MAX_BODY_SHARE = 0.5
-"""A widget-named element holding more of the body's prose than this is the article's own."""
+SIDEBAR_MAX_BODY_SHARE = 0.5
+"""Without a headline, a sidebar-named element holding more of the prose is the article."""
 
 CORE_BODY_SHARE = 0.85
 """The body's core is the deepest element holding this share of the body text."""
@@ -113,10 +113,11 @@ _CJK_RE = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?。！？؟")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 _AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
-_WIDGET_NAME = re.compile(r"(?:^|\s)sidebars?(?:$|[\s_-])")
-"""A class/id word naming one of the boxes blog and CMS templates stack beside the post
-(``widget widget_archive``, ``sidebar-1``), not a page builder's content component
-(``elementor-widget``, ``ck-widget``: the word does not start there)."""
+_SIDEBAR_NAME = re.compile(r"(?:^|\s)sidebars?(?:$|\s)")
+"""A class or id that is the word itself: the column blog and CMS templates stack their boxes
+in (archives, categories, "about me", recent comments). Compounds are layout modifiers as
+often ("sidebar-first-only" on the content column, "has-sidebar"), and "widget" names page
+builders' content components ("so-panel widget", "elementor-widget")."""
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
@@ -176,12 +177,16 @@ def assemble(
             if b.flags & IN_TABLE:
                 labels[b.index] = Label.BOILERPLATE
     _mark_labels(page, labels)
+    # A page scored low throughout gets its relaxed pass first, so that the rules below
+    # (comments, teasers, sidebars) judge the blocks it admits; again at the end, in case
+    # they took away most of the body.
+    _relax_if_empty(blocks, probs, labels)
     _mark_headline(page, labels, meta)
     _mark_bylines(blocks, labels, meta)
     captions = _mark_captions(page, labels)
     comment_blocks = _mark_comments(page, labels)
     related = _mark_teasers(page, labels, meta.url)
-    _drop_widgets(page, labels)
+    _drop_sidebars(page, labels)
     _drop_orphan_headings(page, labels)
     _drop_outside_core(page, labels)
     _relax_if_empty(blocks, probs, labels)
@@ -313,11 +318,11 @@ def _drop_outside_core(page: Page, labels: list[Label]) -> None:
             labels[b.index] = Label.BOILERPLATE
 
 
-def _drop_widgets(page: Page, labels: list[Label]) -> None:
-    """Body blocks inside an element named as a widget or sidebar are the template's boxes,
-    unless that element holds the headline or much of the body's prose (a site that names
-    its whole layout "sidebar-left" or "widget-area")."""
-    named = page.names_matching(_WIDGET_NAME)
+def _drop_sidebars(page: Page, labels: list[Label]) -> None:
+    """Body blocks inside an element named as a sidebar are the template's boxes, unless
+    that element holds the headline (a site that names its whole layout "has-sidebar") or,
+    on a page without a headline, much of the body's prose."""
+    named = page.names_matching(_SIDEBAR_NAME)
     if not any(named):
         return
     table = page.table
@@ -330,7 +335,9 @@ def _drop_widgets(page: Page, labels: list[Label]) -> None:
         if not named[table.name[i]]:
             continue
         first, last = table.first_block[i], table.last_block[i]
-        if first <= headline <= last or held[i] > WIDGET_MAX_BODY_SHARE * total:
+        if first <= headline <= last:
+            continue
+        if headline < 0 and held[i] > SIDEBAR_MAX_BODY_SHARE * total:
             continue
         for k in range(first, last + 1):
             if labels[k] is Label.MAIN:
