@@ -75,7 +75,27 @@ def test_extract_signature() -> None:
         "include_images",
         "max_bytes",
         "http_charset",
+        "formats",
     } <= keyword_only
+
+
+PAGE = "<html><body><article><h1>Head</h1><p>A first paragraph of the story here.</p>" \
+       "<p>A second paragraph that goes on for a while.</p></article></body></html>"
+
+
+def test_formats_render_only_what_is_asked() -> None:
+    full = dechaff.extract(PAGE)
+    text_only = dechaff.extract(PAGE, formats=("text",))
+    assert text_only.text == full.text and full.text
+    assert text_only.markdown == "" and text_only.html == ""
+    no_html = dechaff.extract(PAGE, formats=("text", "markdown"))
+    assert no_html.markdown == full.markdown and no_html.html == ""
+
+
+@pytest.mark.parametrize("formats", [("txt",), "text"])
+def test_unknown_formats_are_refused(formats: object) -> None:
+    with pytest.raises(dechaff.InputError, match="formats"):
+        dechaff.extract(PAGE, formats=formats)  # type: ignore[arg-type]
 
 
 def test_clean_text_signature() -> None:

@@ -6,6 +6,7 @@ function: no global mutable state (the block model is loaded once and only read)
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from dechaff.article import Article
@@ -20,6 +21,8 @@ from dechaff.render import body_pictures, render_html, render_markdown, render_t
 
 Favor = Literal["precision", "balanced", "recall"]
 FAVORS: tuple[Favor, ...] = ("precision", "balanced", "recall")
+Format = Literal["text", "markdown", "html"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "html")
 
 
 def _as_html(page: str | bytes, max_bytes: int, http_charset: str | None) -> tuple[str, bool]:
@@ -44,16 +47,21 @@ def extract(
     include_images: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     http_charset: str | None = None,
+    formats: Collection[Format] = FORMATS,
 ) -> Article:
     """Extract the article from a web page.
 
     ``page`` is raw bytes (decoded from BOM, ``http_charset``, ``<meta>`` or detection) or an
     already-decoded ``str``. Pages longer than ``max_bytes`` are cut there and the result is
-    flagged ``truncated``. Never raises on odd markup; raises ``InputError`` for a wrong type
-    or an unknown ``favor``.
+    flagged ``truncated``. ``formats`` names the renderings wanted (the others stay empty:
+    a corpus run that keeps text and Markdown skips the HTML). Never raises on odd markup;
+    raises ``InputError`` for a wrong type, an unknown ``favor`` or an unknown format.
     """
     if favor not in FAVORS:
         raise InputError(f"favor must be one of {', '.join(FAVORS)}, not {favor!r}")
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or isinstance(formats, str):
+        raise InputError(f"formats must be a collection of {', '.join(FORMATS)}, not {formats!r}")
     html, truncated = _as_html(page, max_bytes, http_charset)
     tree = parse(html)
     meta = extract_metadata(tree, url)
@@ -69,9 +77,10 @@ def extract(
         captions = {i for i, label in enumerate(parts.labels) if label is Label.CAPTION}
         pictures = body_pictures(blocks, body, captions, meta.url or url)
     return Article(
-        text=render_text(blocks, body),
-        markdown=render_markdown(blocks, body, meta.title, pictures),
-        html=render_html(blocks, body, meta.title, pictures),
+        text=render_text(blocks, body) if "text" in formats else "",
+        markdown=(render_markdown(blocks, body, meta.title, pictures)
+                  if "markdown" in formats else ""),
+        html=render_html(blocks, body, meta.title, pictures) if "html" in formats else "",
         title=meta.title,
         authors=meta.authors,
         date=meta.date,

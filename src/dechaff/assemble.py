@@ -83,6 +83,9 @@ STORY_MIN_CHARS = 300
 """... and this many characters of prose (a short post, a video with a few lines)."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
+SIDEBAR_MAX_BODY_SHARE = 0.5
+"""Without a headline, a sidebar-named element holding more of the prose is the article."""
+
 CORE_BODY_SHARE = 0.85
 """The body's core is the deepest element holding this share of the body text."""
 STRAY_MAX_CHARS = 100
@@ -110,6 +113,11 @@ _CJK_RE = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?。！？؟")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 _AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
+_SIDEBAR_NAME = re.compile(r"(?:^|\s)sidebars?(?:$|\s)")
+"""A class or id that is the word itself: the column blog and CMS templates stack their boxes
+in (archives, categories, "about me", recent comments). Compounds are layout modifiers as
+often ("sidebar-first-only" on the content column, "has-sidebar"), and "widget" names page
+builders' content components ("so-panel widget", "elementor-widget")."""
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
@@ -169,11 +177,16 @@ def assemble(
             if b.flags & IN_TABLE:
                 labels[b.index] = Label.BOILERPLATE
     _mark_labels(page, labels)
+    # A page scored low throughout gets its relaxed pass first, so that the rules below
+    # (comments, teasers, sidebars) judge the blocks it admits; again at the end, in case
+    # they took away most of the body.
+    _relax_if_empty(blocks, probs, labels)
     _mark_headline(page, labels, meta)
     _mark_bylines(blocks, labels, meta)
     captions = _mark_captions(page, labels)
     comment_blocks = _mark_comments(page, labels)
     related = _mark_teasers(page, labels, meta.url)
+    _drop_sidebars(page, labels)
     _drop_orphan_headings(page, labels)
     _drop_outside_core(page, labels)
     _relax_if_empty(blocks, probs, labels)
@@ -303,6 +316,32 @@ def _drop_outside_core(page: Page, labels: list[Label]) -> None:
             continue
         if b.chars < STRAY_MAX_CHARS or b.link_density > STRAY_LINK_DENSITY:
             labels[b.index] = Label.BOILERPLATE
+
+
+def _drop_sidebars(page: Page, labels: list[Label]) -> None:
+    """Body blocks inside an element named as a sidebar are the template's boxes, unless
+    that element holds the headline (a site that names its whole layout "has-sidebar") or,
+    on a page without a headline, much of the body's prose."""
+    named = page.names_matching(_SIDEBAR_NAME)
+    if not any(named):
+        return
+    table = page.table
+    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
+    prose = np.array([_prose_chars(b) if labels[b.index] is Label.MAIN else 0
+                      for b in page.blocks], float)
+    held = page.subtree_sum(prose)
+    total = float(prose.sum())
+    for i in np.flatnonzero(table.arrays.n_blocks).tolist():
+        if not named[table.name[i]]:
+            continue
+        first, last = table.first_block[i], table.last_block[i]
+        if first <= headline <= last:
+            continue
+        if headline < 0 and held[i] > SIDEBAR_MAX_BODY_SHARE * total:
+            continue
+        for k in range(first, last + 1):
+            if labels[k] is Label.MAIN:
+                labels[k] = Label.BOILERPLATE
 
 
 def _drop_orphan_headings(page: Page, labels: list[Label]) -> None:
@@ -500,9 +539,13 @@ def _mark_teasers(page: Page, labels: list[Label], base_url: str | None) -> list
     groups: dict[int, list[tuple[int, Block, str, str]]] = {}
     found = _teaser_heads(page)
     head_indices = [b.index for b, *_ in found]
+    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
+    table = page.table
     for b, anchor, href in found:
         item = _item_of(page, b, head_indices)
-        groups.setdefault(page.table.parent[item], []).append((item, b, anchor, href))
+        if table.first_block[item] <= headline <= table.last_block[item]:
+            continue  # the item holding the page's headline is the article, not a teaser
+        groups.setdefault(table.parent[item], []).append((item, b, anchor, href))
     runs = []
     for members in groups.values():
         items = {item for item, *_ in members}

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from dechaff import __version__, extract
-from dechaff.api import FAVORS, Favor
+from dechaff.api import FAVORS, FORMATS, Favor, Format
 from dechaff.article import Article
 from dechaff.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, positive_int
 from dechaff.errors import DechaffError
@@ -298,6 +298,7 @@ def _extract(page: Page, options: Options) -> Article:
         include_links=options.include_links,
         include_images=options.include_images,
         http_charset=page.charset,
+        formats=FORMATS if options.format == "json" else (cast(Format, options.format),),
     )
 
 

@@ -17,9 +17,12 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dechaff.api import Favor
+    from dechaff.api import Favor, Format
 
 FALLBACK_URL = "https://example.invalid/"
+
+TEXT_ONLY: tuple[Format, ...] = ("text",)
+"""dechaff renders only the text the bench scores, as trafilatura's ``extract`` does."""
 """Some peers (newspaper4k) require a URL; pages without one get this placeholder."""
 
 PEER_MODULES: dict[str, str] = {
@@ -119,7 +122,7 @@ def _dechaff(favor: Favor) -> Extractor:
     import dechaff
 
     def text(html: str, url: str | None) -> Prediction:
-        article = dechaff.extract(html, url, favor=favor)
+        article = dechaff.extract(html, url, favor=favor, formats=TEXT_ONLY)
         return Prediction(article.text, article.title, article.authors, article.date)
 
     name = "dechaff" if favor == "balanced" else f"dechaff-{favor}"

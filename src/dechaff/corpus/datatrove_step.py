@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from datatrove.pipeline.extractors.base import BaseExtractor
 
-from dechaff.api import Favor, extract
+from dechaff.api import Favor, Format, extract
 
 DEFAULT_TIMEOUT = 1.0
 """Seconds per document: datatrove's own default for its extractors (~100× dechaff's median)."""
@@ -37,8 +37,10 @@ class DechaffExtractor(BaseExtractor):  # type: ignore[misc]  # datatrove is unt
         self.include_comments = include_comments
         self.include_tables = include_tables
         self.markdown = markdown
+        self.formats: tuple[Format, ...] = ("markdown",) if markdown else ("text",)
 
     def extract(self, text: str) -> str:
         article = extract(text, favor=self.favor, include_comments=self.include_comments,
-                          include_tables=self.include_tables)
+                          include_tables=self.include_tables,
+                          formats=self.formats)
         return article.markdown if self.markdown else article.text

@@ -45,6 +45,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dechaff.api import Format
 from dechaff.article import Article
 
 if TYPE_CHECKING:
@@ -120,6 +121,10 @@ class Failure:
 
 
 Item = Page | Skip | Failure
+
+
+RECORD_FORMATS: tuple[Format, ...] = ("text", "markdown")
+"""The renderings a record carries: the HTML rendering is not written, so not made."""
 
 
 def output_record(origin: Origin, article: Article, *, truncated: bool) -> dict[str, Any]:
