@@ -118,6 +118,11 @@ _SIDEBAR_NAME = re.compile(r"(?:^|\s)sidebars?(?:$|\s)")
 in (archives, categories, "about me", recent comments). Compounds are layout modifiers as
 often ("sidebar-first-only" on the content column, "has-sidebar"), and "widget" names page
 builders' content components ("so-panel widget", "elementor-widget")."""
+_AUTHOR_BOX_NAME = re.compile(
+    r"author[-_]?(?:bio|box|profile|info|about|description|details|card)|"
+    r"(?:about|bio)[-_]?(?:the[-_]?)?author"
+)
+"""The box introducing the writer under (or beside) the post: not the article's text."""
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
@@ -319,12 +324,18 @@ def _drop_outside_core(page: Page, labels: list[Label]) -> None:
 
 
 def _drop_sidebars(page: Page, labels: list[Label]) -> None:
-    """Body blocks inside an element named as a sidebar are the template's boxes, unless
-    that element holds the headline (a site that names its whole layout "has-sidebar") or,
-    on a page without a headline, much of the body's prose."""
-    if not any("sidebar" in name for name in page.table.names):
+    """Body blocks inside an element named as a sidebar (the template's boxes) or as the
+    author's box are not the article, unless that element holds the headline (a site that
+    names its whole layout "sidebar") or, on a page without a headline, much of its prose."""
+    if not any("sidebar" in name or "author" in name for name in page.table.names):
         return  # (most pages: a substring test per name spares the pattern)
-    named = page.names_matching(_SIDEBAR_NAME)
+    named = [
+        side or bio
+        for side, bio in zip(
+            page.names_matching(_SIDEBAR_NAME), page.names_matching(_AUTHOR_BOX_NAME),
+            strict=True,
+        )
+    ]
     if not any(named):
         return
     table = page.table
