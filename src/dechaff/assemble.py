@@ -118,11 +118,16 @@ _SIDEBAR_NAME = re.compile(r"(?:^|\s)sidebars?(?:$|\s)")
 in (archives, categories, "about me", recent comments). Compounds are layout modifiers as
 often ("sidebar-first-only" on the content column, "has-sidebar"), and "widget" names page
 builders' content components ("so-panel widget", "elementor-widget")."""
-_AUTHOR_BOX_NAME = re.compile(
+_POST_BOX_NAME = re.compile(
     r"author[-_]?(?:bio|box|profile|info|about|description|details|card)|"
-    r"(?:about|bio)[-_]?(?:the[-_]?)?author"
+    r"(?:about|bio)[-_]?(?:the[-_]?)?author|"
+    r"(?:entry|post)[-_]?(?:footer|meta|metadata|utility|info)"
 )
-"""The box introducing the writer under (or beside) the post: not the article's text."""
+"""The boxes a post template puts around the text: the writer's introduction, and the post's
+metadata ("Posted in ... | Tags ... | 3 comments", "This entry was filed under ...")."""
+_TEMPLATE_BOX_NAME = re.compile(f"{_SIDEBAR_NAME.pattern}|{_POST_BOX_NAME.pattern}")
+_BOX_HINTS = ("sidebar", "author", "entry", "post")
+"""A part of every name the two patterns above match."""
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
@@ -191,7 +196,7 @@ def assemble(
     captions = _mark_captions(page, labels)
     comment_blocks = _mark_comments(page, labels)
     related = _mark_teasers(page, labels, meta.url)
-    _drop_sidebars(page, labels)
+    _drop_template_boxes(page, labels)
     _drop_orphan_headings(page, labels)
     _drop_outside_core(page, labels)
     _relax_if_empty(blocks, probs, labels)
@@ -323,19 +328,14 @@ def _drop_outside_core(page: Page, labels: list[Label]) -> None:
             labels[b.index] = Label.BOILERPLATE
 
 
-def _drop_sidebars(page: Page, labels: list[Label]) -> None:
-    """Body blocks inside an element named as a sidebar (the template's boxes) or as the
-    author's box are not the article, unless that element holds the headline (a site that
-    names its whole layout "sidebar") or, on a page without a headline, much of its prose."""
-    if not any("sidebar" in name or "author" in name for name in page.table.names):
-        return  # (most pages: a substring test per name spares the pattern)
-    named = [
-        side or bio
-        for side, bio in zip(
-            page.names_matching(_SIDEBAR_NAME), page.names_matching(_AUTHOR_BOX_NAME),
-            strict=True,
-        )
-    ]
+def _drop_template_boxes(page: Page, labels: list[Label]) -> None:
+    """Body blocks inside an element named as a sidebar, an author box or a post's metadata
+    are the template's, not the article's, unless that element holds the headline (a site
+    that names its whole layout "sidebar") or, on a page without a headline, much of its
+    prose."""
+    if not any(hint in name for name in page.table.names for hint in _BOX_HINTS):
+        return  # (a substring test per name spares the patterns on many pages)
+    named = page.names_matching(_TEMPLATE_BOX_NAME)
     if not any(named):
         return
     table = page.table
