@@ -298,7 +298,8 @@ def _mark_headline(page: Page, labels: list[Label], meta: Metadata) -> None:
     for b, similar in zip(short, _similarities(page, short, title_words), strict=True):
         near_top = b.index <= first + 2
         if title_words and similar >= TITLE_SIMILARITY:
-            if labels[b.index] is Label.MAIN or near_top:
+            # (a heading saying the title is the headline wherever the scores put it)
+            if labels[b.index] is Label.MAIN or near_top or b.heading_level:
                 labels[b.index] = Label.TITLE
         elif b.tag == "h1" and near_top and labels[b.index] is Label.MAIN and b.index <= first:
             labels[b.index] = Label.TITLE
