@@ -230,6 +230,17 @@ def test_near_scores_match_the_reference(path: Path) -> None:
     )
 
 
+@settings(max_examples=100, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(html=_pages())
+def test_block_codes_match_the_reference(html: str) -> None:
+    page = cut_blocks(parse(html + "<h5>five</h5><th>cell</th><p>para</p><h1>one</h1>"))
+    out = np.empty((3, len(page.blocks)), dtype=np.int64)
+    texts = speedups.block_codes(page.blocks, features._TAG_INDEX, features._HEADING_LEVEL, out)
+    np.testing.assert_array_equal(out, features.reference_block_codes(page.blocks))
+    assert texts == [b.text for b in page.blocks]
+
+
 def _reference_features(page: Page, title: str | None) -> np.ndarray:
     """``page_features`` with the numpy columns (the compiled counts and scores as inputs)."""
     saved = features._compiled_columns

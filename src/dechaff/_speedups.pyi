@@ -75,6 +75,12 @@ def own_scores(
     weights: dict[str, float],
     out: npt.NDArray[np.float64],
 ) -> None: ...
+def block_codes(
+    blocks: list[Any],
+    tag_index: dict[str, int],
+    heading_level: dict[str, int],
+    out: npt.NDArray[np.int64],
+) -> list[str]: ...
 def block_columns(
     out: npt.NDArray[np.float64],
     block: npt.NDArray[np.int64],

@@ -20,8 +20,10 @@ The extension is optional (see ``setup.py``); ``DECHAFF_PURE_PYTHON=1`` turns it
 """
 
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
-from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.stdint cimport uintptr_t
+from cpython.unicode cimport (
+    PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_DecodeUTF8, PyUnicode_KIND,
+)
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uintptr_t
 from libc.math cimport fabs
 from libc.string cimport memcmp, memset
 
@@ -536,9 +538,81 @@ def tree_sums(const double[:, ::1] features, const Py_ssize_t[:, ::1] node_featu
 
 # -- text counts ------------------------------------------------------------------------------
 
+ctypedef fused _Unit:
+    # The code units of a ``str`` (PEP 393: one, two or four bytes per character).
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef struct _Classes:
+    # ``features``' character classes: the bits of each character below ``covered`` (U+10000),
+    # and the bit of each class.
+    const unsigned char *table
+    Py_UCS4 covered
+    unsigned char word, letter, digit, upper, space, sentence, end
+
+
+cdef _Classes _classes(const unsigned char[::1] classes, unsigned char word,
+                       unsigned char letter, unsigned char digit, unsigned char upper,
+                       unsigned char space, unsigned char sentence, unsigned char end) except *:
+    if classes.shape[0] < 0x10000:
+        raise ValueError("the class table must cover every character below U+10000")
+    return _Classes(&classes[0], <Py_UCS4>classes.shape[0], word, letter, digit, upper, space,
+                    sentence, end)
+
+
 cdef unsigned char _astral_bits(object astral_class, Py_UCS4 ch) except? 0:
     """The class bits of a character at or above U+10000, from ``astral_class``."""
     return <unsigned char>astral_class(chr(ch))
+
+
+cdef inline unsigned char _bits(const _Classes *c, object astral_class, Py_UCS4 ch) except? 0:
+    """A character's class bits: from the table below U+10000, else from ``astral_class``."""
+    if ch < c.covered:
+        return c.table[ch]
+    return _astral_bits(astral_class, ch)
+
+
+cdef int _count_units(const _Unit *data, Py_ssize_t length, const _Classes *c,
+                      object astral_class, long long[:, ::1] out, Py_ssize_t i) except -1:
+    """``text_counts``' rows 0 to 7 for one text (``data``: its code units), into column ``i``.
+    The per-character counts add without branches; what the ends say is read from the ends."""
+    cdef Py_ssize_t k
+    cdef uint32_t ch
+    cdef unsigned char bits = 0
+    cdef bint in_word = False, after_mark = False, word
+    cdef long long words = 0, letters = 0, digits = 0, upper = 0, sentences = 0, commas = 0
+    for k in range(length):
+        ch = data[k]
+        if _Unit is uint32_t:
+            bits = _bits(c, astral_class, ch)
+        else:  # (the table covers every character of one or two bytes)
+            bits = c.table[ch]
+        word = (bits & c.word) != 0
+        words += word and not in_word
+        in_word = word
+        letters += (bits & c.letter) != 0
+        digits += (bits & c.digit) != 0
+        upper += (bits & c.upper) != 0
+        sentences += after_mark and (bits & c.space) != 0
+        after_mark = (bits & c.sentence) != 0
+        commas += ch == 0x2C  # ","
+    out[0, i] = words
+    out[1, i] = letters
+    out[2, i] = digits
+    out[3, i] = upper
+    out[4, i] = sentences + after_mark  # (texts are scanned as if a space followed each)
+    out[5, i] = commas
+    out[6, i] = (bits & c.end) != 0
+    k = length - 1
+    while k >= 0 and _bits(c, astral_class, data[k]) & c.space:
+        k -= 1
+    out[7, i] = k >= 0 and (
+        data[k] == 0x2026  # "…"
+        or (k >= 2 and data[k] == 0x2E and data[k - 1] == 0x2E and data[k - 2] == 0x2E)
+    )
+    return 0
 
 
 def text_counts(list texts, const unsigned char[::1] classes, object astral_class,
@@ -552,45 +626,19 @@ def text_counts(list texts, const unsigned char[::1] classes, object astral_clas
     same. ``classes`` gives the class bits of characters below U+10000, ``astral_class`` (a
     function of a one-character string) of the others."""
     cdef Py_ssize_t i
-    cdef Py_UCS4 ch, tail
-    cdef unsigned char bits, last
-    cdef bint in_word, after_mark, after_dot
-    cdef long long words, letters, digits, upper, sentences, commas, dots
     cdef str text
     cdef dict repeated = {}
-    cdef const unsigned char *table = &classes[0]
-    cdef Py_UCS4 covered = <Py_UCS4>classes.shape[0]
+    cdef _Classes c = _classes(classes, word_bit, letter_bit, digit_bit, upper_bit, space_bit,
+                               sentence_bit, end_bit)
     for i in range(len(texts)):
         text = texts[i]
-        words = letters = digits = upper = sentences = commas = dots = 0
-        in_word = after_mark = after_dot = False
-        last = 0
-        tail = 0
-        for ch in text:
-            bits = table[ch] if ch < covered else _astral_bits(astral_class, ch)
-            words += (bits & word_bit) != 0 and not in_word
-            in_word = (bits & word_bit) != 0
-            letters += (bits & letter_bit) != 0
-            digits += (bits & digit_bit) != 0
-            upper += (bits & upper_bit) != 0
-            sentences += after_mark and (bits & space_bit) != 0
-            after_mark = (bits & sentence_bit) != 0
-            commas += ch == 0x2C  # ","
-            if not bits & space_bit:  # (the run of dots that ends the text's last word)
-                dots = dots + 1 if ch == 0x2E and after_dot else (1 if ch == 0x2E else 0)
-                tail = ch
-            after_dot = ch == 0x2E
-            last = bits
-        if after_mark:  # (texts are scanned as if a space followed each)
-            sentences += 1
-        out[0, i] = words
-        out[1, i] = letters
-        out[2, i] = digits
-        out[3, i] = upper
-        out[4, i] = sentences
-        out[5, i] = commas
-        out[6, i] = (last & end_bit) != 0
-        out[7, i] = tail == 0x2026 or dots >= 3  # "…" or "..."
+        kind = PyUnicode_KIND(text)
+        if kind == PyUnicode_1BYTE_KIND:
+            _count_units(<const uint8_t *>PyUnicode_DATA(text), len(text), &c, astral_class, out, i)
+        elif kind == PyUnicode_2BYTE_KIND:
+            _count_units(<const uint16_t *>PyUnicode_DATA(text), len(text), &c, astral_class, out, i)
+        else:
+            _count_units(<const uint32_t *>PyUnicode_DATA(text), len(text), &c, astral_class, out, i)
         repeated[text] = text in repeated
     for i in range(len(texts)):
         out[8, i] = <bint>repeated[texts[i]]
@@ -617,6 +665,7 @@ cdef class _HashSet:
     """Open addressing over 64-bit word hashes (0 stands for an empty slot)."""
 
     cdef unsigned long long *slots
+    cdef Py_ssize_t *used  # the slots filled, in order (so that clearing touches only them)
     cdef Py_ssize_t mask, size
 
     def __cinit__(self, Py_ssize_t capacity):
@@ -624,13 +673,15 @@ cdef class _HashSet:
         while n < 2 * capacity:
             n *= 2
         self.slots = <unsigned long long *>PyMem_Calloc(n, sizeof(unsigned long long))
-        if self.slots == NULL:
+        self.used = <Py_ssize_t *>PyMem_Calloc(n, sizeof(Py_ssize_t))
+        if self.slots == NULL or self.used == NULL:
             raise MemoryError()
         self.mask = n - 1
         self.size = 0
 
     def __dealloc__(self):
         PyMem_Free(self.slots)
+        PyMem_Free(self.used)
 
     cdef inline Py_ssize_t _slot(self, unsigned long long h) noexcept:
         """Where ``h`` is, or the empty slot where it would go (``h`` is never 0)."""
@@ -645,6 +696,7 @@ cdef class _HashSet:
         if self.slots[i] != 0:
             return False
         self.slots[i] = h if h != 0 else 1
+        self.used[self.size] = i
         self.size += 1
         return True
 
@@ -652,7 +704,9 @@ cdef class _HashSet:
         return self.slots[self._slot(h if h != 0 else 1)] != 0
 
     cdef void clear(self) noexcept:
-        memset(self.slots, 0, (self.mask + 1) * sizeof(unsigned long long))
+        cdef Py_ssize_t k
+        for k in range(self.size):
+            self.slots[self.used[k]] = 0
         self.size = 0
 
 
@@ -662,6 +716,37 @@ cdef unsigned long long _word_hash(str word):
     for ch in word:
         h = _fold(h, ch)
     return h
+
+
+cdef long long _shared_words(const _Unit *data, Py_ssize_t length, const _Classes *c,
+                             object astral_class, _HashSet title, _HashSet seen) except -1:
+    """How many of one text's distinct words are in ``title`` (``data``: its code units, all
+    lower case but for ASCII capitals, lowered here); ``seen`` gathers its distinct words."""
+    cdef Py_ssize_t k
+    cdef uint32_t ch
+    cdef unsigned char bits
+    cdef bint in_word = False
+    cdef unsigned long long h = FNV_START
+    cdef long long shared = 0
+    for k in range(length):
+        ch = data[k]
+        if 0x41 <= ch <= 0x5A:  # ("A" to "Z")
+            ch += 0x20
+        if _Unit is uint32_t:
+            bits = _bits(c, astral_class, ch)
+        else:  # (the table covers every character of one or two bytes)
+            bits = c.table[ch]
+        if bits & c.word:
+            h = _fold(h, ch)
+            in_word = True
+        elif in_word:
+            if seen.add(h) and title.has(h):
+                shared += 1
+            h = FNV_START
+            in_word = False
+    if in_word and seen.add(h) and title.has(h):
+        shared += 1
+    return shared
 
 
 def title_overlaps(list texts, list title_words, const unsigned char[::1] classes,
@@ -674,14 +759,9 @@ def title_overlaps(list texts, list title_words, const unsigned char[::1] classe
     cdef _HashSet seen
     cdef Py_ssize_t i, longest = 0, n_title
     cdef long long shared
-    cdef unsigned long long h
-    cdef bint in_word
-    cdef Py_UCS4 ch
-    cdef unsigned char bits
     cdef str text
     cdef list lowered = []
-    cdef const unsigned char *table = &classes[0]
-    cdef Py_UCS4 covered = <Py_UCS4>classes.shape[0]
+    cdef _Classes c = _classes(classes, word_bit, 0, 0, 0, 0, 0, 0)
     for word in title_words:
         title.add(_word_hash(word))
     n_title = title.size
@@ -694,23 +774,16 @@ def title_overlaps(list texts, list title_words, const unsigned char[::1] classe
     for i in range(len(lowered)):
         text = lowered[i]
         seen.clear()
-        shared = 0
-        in_word = False
-        h = FNV_START
-        for ch in text:
-            if 0x41 <= ch <= 0x5A:  # ("A" to "Z": the only upper case left in ``lowered``)
-                ch = <Py_UCS4>(<unsigned int>ch + 0x20)
-            bits = table[ch] if ch < covered else _astral_bits(astral_class, ch)
-            if bits & word_bit:
-                h = _fold(h, ch)
-                in_word = True
-            elif in_word:
-                if seen.add(h) and title.has(h):
-                    shared += 1
-                h = FNV_START
-                in_word = False
-        if in_word and seen.add(h) and title.has(h):
-            shared += 1
+        kind = PyUnicode_KIND(text)
+        if kind == PyUnicode_1BYTE_KIND:
+            shared = _shared_words(<const uint8_t *>PyUnicode_DATA(text), len(text), &c,
+                                   astral_class, title, seen)
+        elif kind == PyUnicode_2BYTE_KIND:
+            shared = _shared_words(<const uint16_t *>PyUnicode_DATA(text), len(text), &c,
+                                   astral_class, title, seen)
+        else:
+            shared = _shared_words(<const uint32_t *>PyUnicode_DATA(text), len(text), &c,
+                                   astral_class, title, seen)
         out[i] = shared / <double>(seen.size + n_title - shared) if shared else 0.0
 
 
@@ -844,6 +917,24 @@ def own_scores(const long long[::1] elements, const long long[::1] names, list n
     for i in range(elements.shape[0]):
         element = elements[i]
         out[i] = by_name.get(names[element]) if element >= 0 else 0.0
+
+
+# -- block codes ----------------------------------------------------------------------------
+
+def block_codes(list blocks, dict tag_index, dict heading_level, long long[:, ::1] out):
+    """``features._block_codes``: per block (columns of ``out``) its tag's index in
+    ``tag_index`` (-1: none), its flags and its heading level (``heading_level``, 0: none);
+    returns the blocks' texts."""
+    cdef Py_ssize_t i
+    cdef list texts = []
+    for i in range(len(blocks)):
+        block = blocks[i]
+        tag = block.tag
+        out[0, i] = tag_index.get(tag, -1)
+        out[1, i] = block.flags
+        out[2, i] = heading_level.get(tag, 0)
+        texts.append(block.text)
+    return texts
 
 
 # -- block features ---------------------------------------------------------------------------

@@ -425,18 +425,37 @@ def page_features(
 def _block_table(page: Page) -> IntArray:
     """The whole numbers per block (rows: ``_BLOCK_ROWS``), the text counted once."""
     blocks = page.blocks
-    n = len(blocks)
-    out = np.empty((len(_BLOCK_ROWS), n), dtype=np.int64)
+    out = np.empty((len(_BLOCK_ROWS), len(blocks)), dtype=np.int64)
     out[_B_ELEMENT] = page.block_element
     out[_B_CHARS] = page.block_chars
     out[_B_LINKS] = page.block_links
-    tags = [b.tag for b in blocks]
-    out[_B_TAG] = np.fromiter(map(_TAG_INDEX.get, tags, repeat(-1)), np.int64, n)
-    out[_B_FLAGS] = np.fromiter([b.flags for b in blocks], np.int64, n)
-    out[_B_HEADING] = np.fromiter(map(_HEADING_LEVEL.get, tags, repeat(0)), np.int64, n)
-    _text_counts([b.text for b in blocks], page.block_chars, out[_B_WORDS:])
+    texts = _block_codes(blocks, out[_B_TAG : _B_HEADING + 1])
+    _text_counts(texts, page.block_chars, out[_B_WORDS:])
     page.word_counts = out[_B_WORDS].tolist()
     return out
+
+
+_compiled_codes: Callable[..., list[str]] | None = compiled("block_codes")
+
+
+def _block_codes(blocks: list[Block], out: IntArray) -> list[str]:
+    """Per block (columns of ``out``): its tag's index in ``_TAGS`` (-1: another tag), its
+    flags and its heading level (rows); returns the blocks' texts."""
+    if _compiled_codes is not None:
+        return _compiled_codes(blocks, _TAG_INDEX, _HEADING_LEVEL, out)
+    out[:] = reference_block_codes(blocks)
+    return [b.text for b in blocks]
+
+
+def reference_block_codes(blocks: list[Block]) -> IntArray:
+    """``_block_codes``' rows in Python alone (the reference for the compiled codes)."""
+    n = len(blocks)
+    tags = [b.tag for b in blocks]
+    return np.vstack([
+        np.fromiter(map(_TAG_INDEX.get, tags, repeat(-1)), np.int64, n),
+        np.fromiter([b.flags for b in blocks], np.int64, n),
+        np.fromiter(map(_HEADING_LEVEL.get, tags, repeat(0)), np.int64, n),
+    ])
 
 
 def _block_values(
