@@ -298,3 +298,18 @@ def test_context_columns_fill_their_place_among_others() -> None:
     both = with_context(page, first, p)
     np.testing.assert_array_equal(both[:, : first.shape[1]], first)
     np.testing.assert_array_equal(both[:, first.shape[1] :], _context_pairs(page, p)[1])
+
+
+def test_the_compiled_columns_refuse_a_matrix_of_another_width() -> None:
+    page = cut_blocks(parse(_read(PAGES[0])))
+    block = features._block_table(page)
+    values = np.zeros((len(features._VALUE_ROWS), len(page.blocks)))
+    saved = features.FEATURE_NAMES
+    features.FEATURE_NAMES = (*saved, "one_more")
+    try:
+        with pytest.raises(ValueError, match="feature names"):
+            features._block_columns(page, block, values)
+    finally:
+        features.FEATURE_NAMES = saved
+    with pytest.raises(ValueError, match="no room"):
+        features._context_into(page, np.zeros(len(page.blocks)), np.empty((len(page.blocks), 3)), 0)

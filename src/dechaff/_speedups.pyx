@@ -947,6 +947,10 @@ cdef enum:
     V_LOG_CHARS = 0, V_LOG_WORDS, V_TITLE_SIM, V_TOKEN, V_NEAR
 
 
+cdef enum:
+    _BASE_COLUMNS = 32  # the columns before the tag columns (``features._N_BASE``)
+
+
 cdef Py_ssize_t _deepest(const double[::1] held, double floor,
                          const long long[::1] parent) except -1:
     """The deepest element whose ``held`` is at least ``floor`` (the first of equals; 0: none).
@@ -1021,6 +1025,11 @@ def block_columns(double[:, ::1] out, const long long[:, ::1] block, const doubl
     cdef double[::1] para_sums = np.empty(n + 1)
     cdef double[::1] prose = np.zeros(size)
     cdef double[::1] running = np.empty(size + 1)
+    if out.shape[1] != _BASE_COLUMNS + n_tags + flag_bits.shape[0] + 4 * levels + 5 or (
+        block.shape[0] <= B_DUPLICATE or block.shape[1] != n
+        or values.shape[0] <= V_NEAR or values.shape[1] != n
+    ):
+        raise ValueError("block_columns: the arrays do not match the feature names")
     for i in range(n):
         c = <double>block[B_CHARS, i]
         link_d[i] = block[B_LINKS, i] / max(c, 1.0)
@@ -1079,7 +1088,7 @@ def block_columns(double[:, ::1] out, const long long[:, ::1] block, const doubl
             (1.0 if i > 0 and block[B_TAG, i - 1] == block[B_TAG, i] else 0.0)
             + (1.0 if i + 1 < n and block[B_TAG, i + 1] == block[B_TAG, i] else 0.0)
         ) / 2.0
-        k = 32
+        k = _BASE_COLUMNS
         for level in range(n_tags):
             row[k + level] = 1.0 if block[B_TAG, i] == level else 0.0
         k += n_tags
@@ -1125,6 +1134,8 @@ def context_columns(double[:, ::1] out, Py_ssize_t column, const double[::1] p,
     cdef double[::1] cum_c = np.empty(n + 1)
     cdef double[::1] p_sums = np.empty(n + 1)
     cdef double[::1] held = np.empty(size)
+    if out.shape[0] != n or out.shape[1] < column + 3 + len(windows) + 2 * levels + 3:
+        raise ValueError("context_columns: no room for the context features")
     for i in range(n):
         char_values[i] = <double>chars[i]
         weighted[i] = p[i] * char_values[i]

@@ -383,11 +383,13 @@ def _window_mean(a: FloatArray, half: int) -> FloatArray:
 _BLOCK_ROWS = ("element", "chars", "links", "tag", "flags", "heading", "words", "letters",
                "digits", "upper", "sentences", "commas", "end_mark", "ellipsis", "duplicate")
 """Rows of ``_block_table``: the whole numbers of each block that its features come from."""
-(_B_ELEMENT, _B_CHARS, _B_LINKS, _B_TAG, _B_FLAGS, _B_HEADING, _B_WORDS, _B_LETTERS, _B_DIGITS,
- _B_UPPER, _B_SENTENCES, _B_COMMAS, _B_END_MARK, _B_ELLIPSIS, _B_DUPLICATE) = range(15)
+(
+    _B_ELEMENT, _B_CHARS, _B_LINKS, _B_TAG, _B_FLAGS, _B_HEADING, _B_WORDS, _B_LETTERS,
+    _B_DIGITS, _B_UPPER, _B_SENTENCES, _B_COMMAS, _B_END_MARK, _B_ELLIPSIS, _B_DUPLICATE,
+) = range(len(_BLOCK_ROWS))
 _VALUE_ROWS = ("log_chars", "log_words", "title_sim", "token_score", "near_score")
 """Rows of ``_block_values``: the other numbers of each block that its features come from."""
-_V_LOG_CHARS, _V_LOG_WORDS, _V_TITLE_SIM, _V_TOKEN, _V_NEAR = range(5)
+_V_LOG_CHARS, _V_LOG_WORDS, _V_TITLE_SIM, _V_TOKEN, _V_NEAR = range(len(_VALUE_ROWS))
 
 _compiled_columns: Callable[..., None] | None = compiled("block_columns")
 
@@ -404,6 +406,12 @@ def page_features(
     title_words = set(_WORD_RE.findall(title.lower())) if title else set()
     block = _block_table(page)
     values = _block_values(page, block, title_words, token_weights, near_weights)
+    return _block_columns(page, block, values)
+
+
+def _block_columns(page: Page, block: IntArray, values: FloatArray) -> FloatArray:
+    """The feature matrix from the per-block numbers and the element table (compiled: in C
+    order; ``reference_block_columns`` otherwise)."""
     inside = page.inside_named(COMMENT_NAME_RE)
     arrays = page.table.arrays
     el_log_paras = np.log1p(arrays.n_paragraphs.astype(np.float64))
