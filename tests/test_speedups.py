@@ -8,6 +8,8 @@ extension was not built (an install without a C compiler).
 from __future__ import annotations
 
 import gzip
+import json
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 
 from dechaff import blocks, features
 from dechaff.blocks import Page, _Cutter, _walk, cut_blocks
-from dechaff.classify import _tree_sums, default_model
+from dechaff.classify import Trees, _tree_sums, default_model
 from dechaff.decode import decode
 from dechaff.features import page_features, with_context
 from dechaff.parse import parse
@@ -153,6 +155,19 @@ def test_trees_match_the_reference(path: Path) -> None:
             compiled = trees.probabilities(rows)
             reference = trees.reference_probabilities(rows)
             np.testing.assert_allclose(compiled, reference, rtol=0, atol=PROBABILITY_TOLERANCE)
+
+
+def test_trees_of_an_odd_count_match_the_reference() -> None:
+    """The compiled walk takes the trees two at a time: the last one of an odd count alone."""
+    text = resources.files("dechaff.models").joinpath("blocks.json").read_text("utf-8")
+    data = json.loads(text)["stage1"]
+    trees = Trees.from_json({**data, "roots": data["roots"][:-1]})
+    assert len(trees.roots) % 2 == 1
+    _, x = _features(PAGES[0])
+    np.testing.assert_allclose(
+        trees.probabilities(x), trees.reference_probabilities(x), rtol=0,
+        atol=PROBABILITY_TOLERANCE,
+    )
 
 
 _COUNT_TEXTS = st.lists(

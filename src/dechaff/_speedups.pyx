@@ -500,11 +500,16 @@ def tree_sums(const double[:, ::1] features, const Py_ssize_t[:, ::1] node_featu
     children are ``2j + 1``, left, taken when ``x <= threshold``, and ``2j + 2``), one row of
     ``node_*`` per tree, its leaves in order in the tree's row of ``leaf_value``: every row
     takes the same number of steps and no branch depends on the data. ``LANES`` rows go down
-    each tree together, so the CPU overlaps their (otherwise serial) chains of loads."""
+    two trees together, so the CPU overlaps their (otherwise serial) chains of loads; each
+    row's leaf values are added in the trees' order."""
     cdef Py_ssize_t group, row, tree, level, lane, n_rows = features.shape[0]
     cdef Py_ssize_t n_trees = node_feature.shape[0], n_leaves = leaf_value.shape[1]
     cdef Py_ssize_t depth = 0, first_leaf = n_leaves - 1
     cdef Py_ssize_t j[LANES]
+    cdef Py_ssize_t j2[LANES]
+    cdef const Py_ssize_t *feature2
+    cdef const double *threshold2
+    cdef const double *leaves2
     cdef const double *x[LANES]
     cdef double total[LANES]
     cdef const Py_ssize_t *feature
@@ -521,7 +526,26 @@ def tree_sums(const double[:, ::1] features, const Py_ssize_t[:, ::1] node_featu
                 # (past the last row, the last row again: its sums are computed and dropped)
                 x[lane] = &features[min(row + lane, n_rows - 1), 0]
                 total[lane] = 0.0
-            for tree in range(n_trees):
+            tree = 0
+            while tree + 1 < n_trees:  # (two trees at a time: twice the chains in flight)
+                feature = &node_feature[tree, 0]
+                threshold = &node_threshold[tree, 0]
+                feature2 = &node_feature[tree + 1, 0]
+                threshold2 = &node_threshold[tree + 1, 0]
+                for lane in range(LANES):
+                    j[lane] = 0
+                    j2[lane] = 0
+                for level in range(depth):
+                    for lane in range(LANES):
+                        j[lane] = 2 * j[lane] + 2 - (x[lane][feature[j[lane]]] <= threshold[j[lane]])
+                        j2[lane] = 2 * j2[lane] + 2 - (x[lane][feature2[j2[lane]]] <= threshold2[j2[lane]])
+                leaves = &leaf_value[tree, 0]
+                leaves2 = &leaf_value[tree + 1, 0]
+                for lane in range(LANES):
+                    total[lane] += leaves[j[lane] - first_leaf]
+                    total[lane] += leaves2[j2[lane] - first_leaf]
+                tree += 2
+            if tree < n_trees:
                 feature = &node_feature[tree, 0]
                 threshold = &node_threshold[tree, 0]
                 leaves = &leaf_value[tree, 0]
