@@ -8,6 +8,8 @@ extension was not built (an install without a C compiler).
 from __future__ import annotations
 
 import gzip
+import json
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +19,9 @@ from hypothesis import strategies as st
 
 from dechaff import blocks, features
 from dechaff.blocks import Page, _Cutter, _walk, cut_blocks
-from dechaff.classify import _tree_sums, default_model
+from dechaff.classify import Trees, _tree_sums, default_model
 from dechaff.decode import decode
-from dechaff.features import page_features
+from dechaff.features import page_features, with_context
 from dechaff.parse import parse
 
 speedups = pytest.importorskip("dechaff._speedups")
@@ -133,19 +135,45 @@ def test_walk_of_an_empty_body() -> None:
     assert cutter.table.tag == reference.table.tag
 
 
+def _features(path: Path) -> tuple[Page, np.ndarray]:
+    model = default_model()
+    page = cut_blocks(parse(_read(path)))
+    return page, page_features(page, _TITLE, model.token_weights, model.near_weights)
+
+
+_TITLE = "The News of the Day: Comments and Replies"
+"""A title for the real pages (any: some blocks share its words)."""
+
+
 @pytest.mark.parametrize("path", PAGES[:6], ids=lambda path: path.parent.name)
 def test_trees_match_the_reference(path: Path) -> None:
     model = default_model()
-    page = cut_blocks(parse(_read(path)))
-    features = page_features(page, None, model.token_weights, model.near_weights)
-    for trees in (model.stage1,):
-        compiled = trees.probabilities(features)
-        reference = trees.reference_probabilities(features)
-        np.testing.assert_allclose(compiled, reference, rtol=0, atol=PROBABILITY_TOLERANCE)
+    page, first = _features(path)
+    second = with_context(page, first, model.stage1.probabilities(first))
+    for trees, x in ((model.stage1, first), (model.stage2, second)):
+        for rows in (x, x[:1], x[:9], x[:17]):  # (every remainder of the rows walked together)
+            compiled = trees.probabilities(rows)
+            reference = trees.reference_probabilities(rows)
+            np.testing.assert_allclose(compiled, reference, rtol=0, atol=PROBABILITY_TOLERANCE)
+
+
+def test_trees_of_an_odd_count_match_the_reference() -> None:
+    """The compiled walk takes the trees two at a time: the last one of an odd count alone."""
+    text = resources.files("dechaff.models").joinpath("blocks.json").read_text("utf-8")
+    data = json.loads(text)["stage1"]
+    trees = Trees.from_json({**data, "roots": data["roots"][:-1]})
+    assert len(trees.roots) % 2 == 1
+    _, x = _features(PAGES[0])
+    np.testing.assert_allclose(
+        trees.probabilities(x), trees.reference_probabilities(x), rtol=0,
+        atol=PROBABILITY_TOLERANCE,
+    )
 
 
 _COUNT_TEXTS = st.lists(
-    st.text(alphabet=st.sampled_from(list("aZé5_ ,.!?。\n\t\u00a0…Ω日😀𝐀-'\"")), min_size=1),
+    st.text(
+        alphabet=st.sampled_from(list("aZé5_ ,.!?。\n\t\u00a0…Ω日😀𝐀-'\"")), min_size=1
+    ),
     min_size=1, max_size=20,
 )
 
@@ -153,8 +181,20 @@ _COUNT_TEXTS = st.lists(
 @settings(max_examples=200, deadline=None, database=None)
 @given(texts=_COUNT_TEXTS)
 def test_text_counts_match_the_reference(texts: list[str]) -> None:
+    _check_text_counts(texts)
+
+
+@pytest.mark.parametrize("texts", [
+    ["a...", "a. . .", "a.. .", "a… ", "...\n", "x", "x", "…a", "a.... ", "a\u00a0...\u2003"],
+    ["same", "Same", "same ", "same"],
+])
+def test_text_counts_of_ellipses_and_repeats(texts: list[str]) -> None:
+    _check_text_counts(texts)
+
+
+def _check_text_counts(texts: list[str]) -> None:
     lengths = np.array([len(text) for text in texts], dtype=np.int64)
-    out = np.empty((7, len(texts)), dtype=np.int64)
+    out = np.empty((9, len(texts)), dtype=np.int64)
     speedups.text_counts(
         texts, features._bmp_classes(), features._char_class, features._WORD_CHAR,
         features._LETTER, features._DIGIT, features._UPPER, features._SPACE,
@@ -163,15 +203,19 @@ def test_text_counts_match_the_reference(texts: list[str]) -> None:
     np.testing.assert_array_equal(out, features.reference_text_counts(texts, lengths))
 
 
+_TITLE_CHARACTERS = list("aAZzé5_ ΩΣİ日😀𝐀-")
+
+
 @settings(max_examples=200, deadline=None, database=None)
-@given(texts=_COUNT_TEXTS, title=st.text(alphabet=st.sampled_from(list("aZé5_ Ω日😀𝐀-")),
-                                         max_size=12))
+@given(texts=st.lists(st.text(alphabet=st.sampled_from([*_TITLE_CHARACTERS, ".", "\n"]),
+                              min_size=1), min_size=1, max_size=20),
+       title=st.text(alphabet=st.sampled_from(_TITLE_CHARACTERS), max_size=12))
 def test_title_overlaps_match_the_reference(texts: list[str], title: str) -> None:
     page = cut_blocks(parse("<body>" + "".join(f"<p>{t}</p>" for t in texts) + "</body>"))
     title_words = set(features._WORD_RE.findall(title.lower()))
     out = np.empty(len(page.blocks))
     speedups.title_overlaps(
-        [b.text.lower() for b in page.blocks], list(title_words), features._bmp_classes(),
+        [b.text for b in page.blocks], list(title_words), features._bmp_classes(),
         features._char_class, features._WORD_CHAR, out,
     )
     reference = features.reference_title_similarities(page, title_words)
@@ -183,4 +227,104 @@ def test_token_scores_match_the_reference(path: Path) -> None:
     model = default_model()
     page = cut_blocks(parse(_read(path)))
     weights = dict(model.token_weights)
-    assert features.token_scores(page, weights) == features.reference_token_scores(page, weights)
+    np.testing.assert_array_equal(
+        features.token_scores(page, weights), features.reference_token_scores(page, weights)
+    )
+
+
+@pytest.mark.parametrize("path", PAGES[:8], ids=lambda path: path.parent.name)
+def test_near_scores_match_the_reference(path: Path) -> None:
+    model = default_model()
+    page = cut_blocks(parse(_read(path)))
+    weights = dict(model.near_weights)
+    element = page.block_element
+    elements = np.concatenate((element, page.table.arrays.parent[element]))
+    np.testing.assert_array_equal(
+        features._near_scores(page, weights, elements),
+        features.reference_near_scores(page, weights, elements),
+    )
+
+
+@settings(max_examples=100, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(html=_pages())
+def test_block_codes_match_the_reference(html: str) -> None:
+    page = cut_blocks(parse(html + "<h5>five</h5><th>cell</th><p>para</p><h1>one</h1>"))
+    out = np.empty((3, len(page.blocks)), dtype=np.int64)
+    texts = speedups.block_codes(page.blocks, features._TAG_INDEX, features._HEADING_LEVEL, out)
+    np.testing.assert_array_equal(out, features.reference_block_codes(page.blocks))
+    assert texts == [b.text for b in page.blocks]
+
+
+def _reference_features(page: Page, title: str | None) -> np.ndarray:
+    """``page_features`` with the numpy columns (the compiled counts and scores as inputs)."""
+    saved = features._compiled_columns
+    features._compiled_columns = None
+    try:
+        model = default_model()
+        return page_features(page, title, model.token_weights, model.near_weights)
+    finally:
+        features._compiled_columns = saved
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.parent.name + "/" + path.name)
+def test_feature_columns_match_the_reference(path: Path) -> None:
+    page, compiled = _features(path)
+    np.testing.assert_array_equal(compiled, _reference_features(page, _TITLE))
+    # Without a title: the headline is the first <h1>, if any.
+    model = default_model()
+    np.testing.assert_array_equal(
+        page_features(page, None, model.token_weights, model.near_weights),
+        _reference_features(page, None),
+    )
+
+
+@settings(max_examples=100, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(html=_pages(), title=st.sampled_from([None, "word", "two spaces"]))
+def test_feature_columns_match_the_reference_on_generated_pages(
+    html: str, title: str | None
+) -> None:
+    page = cut_blocks(parse(html))
+    model = default_model()
+    compiled = page_features(page, title, model.token_weights, model.near_weights)
+    np.testing.assert_array_equal(compiled, _reference_features(page, title))
+
+
+def _context_pairs(page: Page, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return features.context_features(page, p), features.reference_context_features(page, p)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.parent.name + "/" + path.name)
+def test_context_columns_match_the_reference(path: Path) -> None:
+    page, first = _features(path)
+    p = default_model().stage1.probabilities(first)
+    compiled, reference = _context_pairs(page, p)
+    np.testing.assert_array_equal(compiled, reference)
+    # Ties in P(main) (ranked as numpy's argsort ranks them), and none above the core share.
+    for tied in (np.round(p, 1), np.zeros_like(p), np.full_like(p, 0.5)):
+        compiled, reference = _context_pairs(page, tied)
+        np.testing.assert_array_equal(compiled, reference)
+
+
+def test_context_columns_fill_their_place_among_others() -> None:
+    page, first = _features(PAGES[0])
+    p = default_model().stage1.probabilities(first)
+    both = with_context(page, first, p)
+    np.testing.assert_array_equal(both[:, : first.shape[1]], first)
+    np.testing.assert_array_equal(both[:, first.shape[1] :], _context_pairs(page, p)[1])
+
+
+def test_the_compiled_columns_refuse_a_matrix_of_another_width() -> None:
+    page = cut_blocks(parse(_read(PAGES[0])))
+    block = features._block_table(page)
+    values = np.zeros((len(features._VALUE_ROWS), len(page.blocks)))
+    saved = features.FEATURE_NAMES
+    features.FEATURE_NAMES = (*saved, "one_more")
+    try:
+        with pytest.raises(ValueError, match="feature names"):
+            features._block_columns(page, block, values)
+    finally:
+        features.FEATURE_NAMES = saved
+    with pytest.raises(ValueError, match="no room"):
+        features._context_into(page, np.zeros(len(page.blocks)), np.empty((len(page.blocks), 3)), 0)

@@ -9,15 +9,22 @@
   Everything else (the element table, flushing blocks, links) stays in ``blocks._Cutter``.
   ``blocks`` checks this walk against the reference on a probe page before using it, and falls
   back to the reference when the extension is missing or disagrees.
-* ``tree_sums``: the gradient-boosted trees of ``classify.Trees``, one row at a time (the
+* ``tree_sums``: the gradient-boosted trees of ``classify.Trees``, a few rows at a time (the
   numpy reference walks every tree for every row at once, level by level).
+* ``text_counts``, ``title_overlaps``, ``token_scores``, ``own_scores``, ``block_columns`` and
+  ``context_columns``: the block features of ``features``, one loop over the blocks (or
+  characters, or elements) each instead of many small numpy operations; ``features`` holds
+  their references (``reference_*``).
 
 The extension is optional (see ``setup.py``); ``DECHAFF_PURE_PYTHON=1`` turns it off.
 """
 
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Realloc
-from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.stdint cimport uintptr_t
+from cpython.unicode cimport (
+    PyUnicode_1BYTE_KIND, PyUnicode_2BYTE_KIND, PyUnicode_DATA, PyUnicode_DecodeUTF8, PyUnicode_KIND,
+)
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uintptr_t
+from libc.math cimport fabs
 from libc.string cimport memcmp, memset
 
 import numpy as np
@@ -481,6 +488,10 @@ def walk(uintptr_t body, object cut, long root):
 
 # -- trees ------------------------------------------------------------------------------------
 
+cdef enum:
+    LANES = 8  # rows walked down each tree together
+
+
 def tree_sums(const double[:, ::1] features, const Py_ssize_t[:, ::1] node_feature,
               const double[:, ::1] node_threshold, const double[:, ::1] leaf_value,
               double[::1] out):
@@ -488,115 +499,173 @@ def tree_sums(const double[:, ::1] features, const Py_ssize_t[:, ::1] node_featu
     each row reaches. Each tree is laid out as a perfect binary tree in heap order (node ``j``'s
     children are ``2j + 1``, left, taken when ``x <= threshold``, and ``2j + 2``), one row of
     ``node_*`` per tree, its leaves in order in the tree's row of ``leaf_value``: every row
-    takes the same number of steps and no branch depends on the data. Four rows go down each
-    tree together, so the CPU overlaps their (otherwise serial) chains of loads."""
-    cdef Py_ssize_t row, tree, level, n_rows = features.shape[0]
+    takes the same number of steps and no branch depends on the data. ``LANES`` rows go down
+    two trees together, so the CPU overlaps their (otherwise serial) chains of loads; each
+    row's leaf values are added in the trees' order."""
+    cdef Py_ssize_t group, row, tree, level, lane, n_rows = features.shape[0]
     cdef Py_ssize_t n_trees = node_feature.shape[0], n_leaves = leaf_value.shape[1]
     cdef Py_ssize_t depth = 0, first_leaf = n_leaves - 1
-    cdef Py_ssize_t j0, j1, j2, j3
-    cdef const double *x0
-    cdef const double *x1
-    cdef const double *x2
-    cdef const double *x3
+    cdef Py_ssize_t j[LANES]
+    cdef Py_ssize_t j2[LANES]
+    cdef const Py_ssize_t *feature2
+    cdef const double *threshold2
+    cdef const double *leaves2
+    cdef const double *x[LANES]
+    cdef double total[LANES]
     cdef const Py_ssize_t *feature
     cdef const double *threshold
     cdef const double *leaves
-    cdef double t0, t1, t2, t3
     while (1 << depth) < n_leaves:
         depth += 1
     if n_rows == 0:
         return
     with nogil:
-        for row in range(0, n_rows, 4):
-            # (past the last row, the last row again: its sums are computed and dropped)
-            x0 = &features[row, 0]
-            x1 = &features[min(row + 1, n_rows - 1), 0]
-            x2 = &features[min(row + 2, n_rows - 1), 0]
-            x3 = &features[min(row + 3, n_rows - 1), 0]
-            t0 = t1 = t2 = t3 = 0.0
-            for tree in range(n_trees):
+        for group in range((n_rows + LANES - 1) // LANES):
+            row = group * LANES
+            for lane in range(LANES):
+                # (past the last row, the last row again: its sums are computed and dropped)
+                x[lane] = &features[min(row + lane, n_rows - 1), 0]
+                total[lane] = 0.0
+            tree = 0
+            while tree + 1 < n_trees:  # (two trees at a time: twice the chains in flight)
+                feature = &node_feature[tree, 0]
+                threshold = &node_threshold[tree, 0]
+                feature2 = &node_feature[tree + 1, 0]
+                threshold2 = &node_threshold[tree + 1, 0]
+                for lane in range(LANES):
+                    j[lane] = 0
+                    j2[lane] = 0
+                for level in range(depth):
+                    for lane in range(LANES):
+                        j[lane] = 2 * j[lane] + 2 - (x[lane][feature[j[lane]]] <= threshold[j[lane]])
+                        j2[lane] = 2 * j2[lane] + 2 - (x[lane][feature2[j2[lane]]] <= threshold2[j2[lane]])
+                leaves = &leaf_value[tree, 0]
+                leaves2 = &leaf_value[tree + 1, 0]
+                for lane in range(LANES):
+                    total[lane] += leaves[j[lane] - first_leaf]
+                    total[lane] += leaves2[j2[lane] - first_leaf]
+                tree += 2
+            if tree < n_trees:
                 feature = &node_feature[tree, 0]
                 threshold = &node_threshold[tree, 0]
                 leaves = &leaf_value[tree, 0]
-                j0 = j1 = j2 = j3 = 0
+                for lane in range(LANES):
+                    j[lane] = 0
                 for level in range(depth):
-                    j0 = 2 * j0 + 2 - (x0[feature[j0]] <= threshold[j0])
-                    j1 = 2 * j1 + 2 - (x1[feature[j1]] <= threshold[j1])
-                    j2 = 2 * j2 + 2 - (x2[feature[j2]] <= threshold[j2])
-                    j3 = 2 * j3 + 2 - (x3[feature[j3]] <= threshold[j3])
-                t0 += leaves[j0 - first_leaf]
-                t1 += leaves[j1 - first_leaf]
-                t2 += leaves[j2 - first_leaf]
-                t3 += leaves[j3 - first_leaf]
-            out[row] = t0
-            if row + 1 < n_rows:
-                out[row + 1] = t1
-            if row + 2 < n_rows:
-                out[row + 2] = t2
-            if row + 3 < n_rows:
-                out[row + 3] = t3
+                    for lane in range(LANES):
+                        j[lane] = 2 * j[lane] + 2 - (x[lane][feature[j[lane]]] <= threshold[j[lane]])
+                for lane in range(LANES):
+                    total[lane] += leaves[j[lane] - first_leaf]
+            for lane in range(min(LANES, n_rows - row)):
+                out[row + lane] = total[lane]
 
 
 # -- text counts ------------------------------------------------------------------------------
 
-cdef inline unsigned char _class_bits(const unsigned char[::1] classes, object astral_class,
-                                      Py_UCS4 ch) except? 0:
-    """A character's class bits: from ``classes`` (the characters it covers: below U+10000),
-    else from ``astral_class``."""
-    if ch < <Py_UCS4>classes.shape[0]:
-        return classes[ch]
+ctypedef fused _Unit:
+    # The code units of a ``str`` (PEP 393: one, two or four bytes per character).
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef struct _Classes:
+    # ``features``' character classes: the bits of each character below ``covered`` (U+10000),
+    # and the bit of each class.
+    const unsigned char *table
+    Py_UCS4 covered
+    unsigned char word, letter, digit, upper, space, sentence, end
+
+
+cdef _Classes _classes(const unsigned char[::1] classes, unsigned char word,
+                       unsigned char letter, unsigned char digit, unsigned char upper,
+                       unsigned char space, unsigned char sentence, unsigned char end) except *:
+    if classes.shape[0] < 0x10000:
+        raise ValueError("the class table must cover every character below U+10000")
+    return _Classes(&classes[0], <Py_UCS4>classes.shape[0], word, letter, digit, upper, space,
+                    sentence, end)
+
+
+cdef unsigned char _astral_bits(object astral_class, Py_UCS4 ch) except? 0:
+    """The class bits of a character at or above U+10000, from ``astral_class``."""
     return <unsigned char>astral_class(chr(ch))
+
+
+cdef inline unsigned char _bits(const _Classes *c, object astral_class, Py_UCS4 ch) except? 0:
+    """A character's class bits: from the table below U+10000, else from ``astral_class``."""
+    if ch < c.covered:
+        return c.table[ch]
+    return _astral_bits(astral_class, ch)
+
+
+cdef int _count_units(const _Unit *data, Py_ssize_t length, const _Classes *c,
+                      object astral_class, long long[:, ::1] out, Py_ssize_t i) except -1:
+    """``text_counts``' rows 0 to 7 for one text (``data``: its code units), into column ``i``.
+    The per-character counts add without branches; what the ends say is read from the ends."""
+    cdef Py_ssize_t k
+    cdef uint32_t ch
+    cdef unsigned char bits = 0
+    cdef bint in_word = False, after_mark = False, word
+    cdef long long words = 0, letters = 0, digits = 0, upper = 0, sentences = 0, commas = 0
+    for k in range(length):
+        ch = data[k]
+        if _Unit is uint32_t:
+            bits = _bits(c, astral_class, ch)
+        else:  # (the table covers every character of one or two bytes)
+            bits = c.table[ch]
+        word = (bits & c.word) != 0
+        words += word and not in_word
+        in_word = word
+        letters += (bits & c.letter) != 0
+        digits += (bits & c.digit) != 0
+        upper += (bits & c.upper) != 0
+        sentences += after_mark and (bits & c.space) != 0
+        after_mark = (bits & c.sentence) != 0
+        commas += ch == 0x2C  # ","
+    out[0, i] = words
+    out[1, i] = letters
+    out[2, i] = digits
+    out[3, i] = upper
+    out[4, i] = sentences + after_mark  # (texts are scanned as if a space followed each)
+    out[5, i] = commas
+    out[6, i] = (bits & c.end) != 0
+    k = length - 1
+    while k >= 0 and _bits(c, astral_class, data[k]) & c.space:
+        k -= 1
+    out[7, i] = k >= 0 and (
+        data[k] == 0x2026  # "…"
+        or (k >= 2 and data[k] == 0x2E and data[k - 1] == 0x2E and data[k - 2] == 0x2E)
+    )
+    return 0
 
 
 def text_counts(list texts, const unsigned char[::1] classes, object astral_class,
                 unsigned char word_bit, unsigned char letter_bit, unsigned char digit_bit,
                 unsigned char upper_bit, unsigned char space_bit, unsigned char sentence_bit,
                 unsigned char end_bit, long long[:, ::1] out):
-    """``features._text_columns``' counts per text, one pass each: rows of ``out`` are words
-    (starts of ``\\w`` runs), letters, digits, upper-case letters, sentence ends (a mark before
-    whitespace or the text's end), commas, and whether the last character is an end mark.
-    ``classes`` gives the class bits of characters below U+10000, ``astral_class`` (a function
-    of a one-character string) of the others."""
+    """``features._text_counts`` per text, one pass each: rows of ``out`` are words (starts of
+    ``\\w`` runs), letters, digits, upper-case letters, sentence ends (a mark before whitespace
+    or the text's end), commas, whether the last character is an end mark, whether the text
+    trails off (ends in an ellipsis before trailing whitespace) and whether another text is the
+    same. ``classes`` gives the class bits of characters below U+10000, ``astral_class`` (a
+    function of a one-character string) of the others."""
     cdef Py_ssize_t i
-    cdef Py_UCS4 ch
-    cdef unsigned char bits, last
-    cdef bint in_word, after_mark
-    cdef long long words, letters, digits, upper, sentences, commas
     cdef str text
+    cdef dict repeated = {}
+    cdef _Classes c = _classes(classes, word_bit, letter_bit, digit_bit, upper_bit, space_bit,
+                               sentence_bit, end_bit)
     for i in range(len(texts)):
         text = texts[i]
-        words = letters = digits = upper = sentences = commas = 0
-        in_word = after_mark = False
-        last = 0
-        for ch in text:
-            bits = _class_bits(classes, astral_class, ch)
-            if bits & word_bit:
-                if not in_word:
-                    words += 1
-                in_word = True
-            else:
-                in_word = False
-            if bits & letter_bit:
-                letters += 1
-            if bits & digit_bit:
-                digits += 1
-            if bits & upper_bit:
-                upper += 1
-            if after_mark and bits & space_bit:
-                sentences += 1
-            after_mark = (bits & sentence_bit) != 0
-            if ch == 0x2C:  # ","
-                commas += 1
-            last = bits
-        if after_mark:  # (texts are scanned as if a space followed each)
-            sentences += 1
-        out[0, i] = words
-        out[1, i] = letters
-        out[2, i] = digits
-        out[3, i] = upper
-        out[4, i] = sentences
-        out[5, i] = commas
-        out[6, i] = (last & end_bit) != 0
+        kind = PyUnicode_KIND(text)
+        if kind == PyUnicode_1BYTE_KIND:
+            _count_units(<const uint8_t *>PyUnicode_DATA(text), len(text), &c, astral_class, out, i)
+        elif kind == PyUnicode_2BYTE_KIND:
+            _count_units(<const uint16_t *>PyUnicode_DATA(text), len(text), &c, astral_class, out, i)
+        else:
+            _count_units(<const uint32_t *>PyUnicode_DATA(text), len(text), &c, astral_class, out, i)
+        repeated[text] = text in repeated
+    for i in range(len(texts)):
+        out[8, i] = <bint>repeated[texts[i]]
 
 
 # -- title overlap ----------------------------------------------------------------------------
@@ -620,6 +689,7 @@ cdef class _HashSet:
     """Open addressing over 64-bit word hashes (0 stands for an empty slot)."""
 
     cdef unsigned long long *slots
+    cdef Py_ssize_t *used  # the slots filled, in order (so that clearing touches only them)
     cdef Py_ssize_t mask, size
 
     def __cinit__(self, Py_ssize_t capacity):
@@ -627,13 +697,15 @@ cdef class _HashSet:
         while n < 2 * capacity:
             n *= 2
         self.slots = <unsigned long long *>PyMem_Calloc(n, sizeof(unsigned long long))
-        if self.slots == NULL:
+        self.used = <Py_ssize_t *>PyMem_Calloc(n, sizeof(Py_ssize_t))
+        if self.slots == NULL or self.used == NULL:
             raise MemoryError()
         self.mask = n - 1
         self.size = 0
 
     def __dealloc__(self):
         PyMem_Free(self.slots)
+        PyMem_Free(self.used)
 
     cdef inline Py_ssize_t _slot(self, unsigned long long h) noexcept:
         """Where ``h`` is, or the empty slot where it would go (``h`` is never 0)."""
@@ -648,6 +720,7 @@ cdef class _HashSet:
         if self.slots[i] != 0:
             return False
         self.slots[i] = h if h != 0 else 1
+        self.used[self.size] = i
         self.size += 1
         return True
 
@@ -655,7 +728,9 @@ cdef class _HashSet:
         return self.slots[self._slot(h if h != 0 else 1)] != 0
 
     cdef void clear(self) noexcept:
-        memset(self.slots, 0, (self.mask + 1) * sizeof(unsigned long long))
+        cdef Py_ssize_t k
+        for k in range(self.size):
+            self.slots[self.used[k]] = 0
         self.size = 0
 
 
@@ -667,44 +742,72 @@ cdef unsigned long long _word_hash(str word):
     return h
 
 
+cdef long long _shared_words(const _Unit *data, Py_ssize_t length, const _Classes *c,
+                             object astral_class, _HashSet title, _HashSet seen) except -1:
+    """How many of one text's distinct words are in ``title`` (``data``: its code units, all
+    lower case but for ASCII capitals, lowered here); ``seen`` gathers its distinct words."""
+    cdef Py_ssize_t k
+    cdef uint32_t ch
+    cdef unsigned char bits
+    cdef bint in_word = False
+    cdef unsigned long long h = FNV_START
+    cdef long long shared = 0
+    for k in range(length):
+        ch = data[k]
+        if 0x41 <= ch <= 0x5A:  # ("A" to "Z")
+            ch += 0x20
+        if _Unit is uint32_t:
+            bits = _bits(c, astral_class, ch)
+        else:  # (the table covers every character of one or two bytes)
+            bits = c.table[ch]
+        if bits & c.word:
+            h = _fold(h, ch)
+            in_word = True
+        elif in_word:
+            if seen.add(h) and title.has(h):
+                shared += 1
+            h = FNV_START
+            in_word = False
+    if in_word and seen.add(h) and title.has(h):
+        shared += 1
+    return shared
+
+
 def title_overlaps(list texts, list title_words, const unsigned char[::1] classes,
                    object astral_class, unsigned char word_bit, double[::1] out):
-    """``features._title_similarities`` without building word lists: per (lowercased) text,
-    the Jaccard overlap of its distinct ``\\w+`` words with ``title_words`` (distinct), with
-    words compared by hash."""
+    """``features._title_similarities`` without building word lists: per text, lowercased, the
+    Jaccard overlap of its distinct ``\\w+`` words with ``title_words`` (distinct), with words
+    compared by hash. ASCII text is lowercased here, a character at a time; other text by
+    ``str.lower`` (whose full case mapping may change its length)."""
     cdef _HashSet title = _HashSet(len(title_words))
     cdef _HashSet seen
     cdef Py_ssize_t i, longest = 0, n_title
     cdef long long shared
-    cdef unsigned long long h
-    cdef bint in_word
-    cdef Py_UCS4 ch
-    cdef unsigned char bits
     cdef str text
+    cdef list lowered = []
+    cdef _Classes c = _classes(classes, word_bit, 0, 0, 0, 0, 0, 0)
     for word in title_words:
         title.add(_word_hash(word))
     n_title = title.size
     for text in texts:
+        if not text.isascii():
+            text = text.lower()
+        lowered.append(text)
         longest = max(longest, len(text))
     seen = _HashSet(longest // 2 + 1)  # (a word and its separator: two characters at least)
-    for i in range(len(texts)):
-        text = texts[i]
+    for i in range(len(lowered)):
+        text = lowered[i]
         seen.clear()
-        shared = 0
-        in_word = False
-        h = FNV_START
-        for ch in text:
-            bits = _class_bits(classes, astral_class, ch)
-            if bits & word_bit:
-                h = _fold(h, ch)
-                in_word = True
-            elif in_word:
-                if seen.add(h) and title.has(h):
-                    shared += 1
-                h = FNV_START
-                in_word = False
-        if in_word and seen.add(h) and title.has(h):
-            shared += 1
+        kind = PyUnicode_KIND(text)
+        if kind == PyUnicode_1BYTE_KIND:
+            shared = _shared_words(<const uint8_t *>PyUnicode_DATA(text), len(text), &c,
+                                   astral_class, title, seen)
+        elif kind == PyUnicode_2BYTE_KIND:
+            shared = _shared_words(<const uint16_t *>PyUnicode_DATA(text), len(text), &c,
+                                   astral_class, title, seen)
+        else:
+            shared = _shared_words(<const uint32_t *>PyUnicode_DATA(text), len(text), &c,
+                                   astral_class, title, seen)
         out[i] = shared / <double>(seen.size + n_title - shared) if shared else 0.0
 
 
@@ -766,25 +869,56 @@ def element_totals(list parent, list end, list block_element, list block_chars,
 
 # -- token scores -----------------------------------------------------------------------------
 
-def token_scores(list elements, list names, list tags, list parents, list name_tokens,
-                 dict weights, double decay, Py_ssize_t size):
+cdef double _tokens_total(tuple tokens, dict weights) except? -1.0:
+    """The weights of ``tokens`` added in order (0.0 for a token without one)."""
+    cdef double total = 0.0
+    for token in tokens:
+        total += <double>weights.get(token, 0.0)
+    return total
+
+
+cdef class _NameScores:
+    """Per class/id name (an index into ``name_tokens``): its tokens' total weight, worked out
+    on first use."""
+
+    cdef double *score
+    cdef unsigned char *known
+    cdef list name_tokens
+    cdef dict weights
+
+    def __cinit__(self, list name_tokens, dict weights):
+        cdef Py_ssize_t size = max(len(name_tokens), 1)
+        self.score = <double *>PyMem_Calloc(size, sizeof(double))
+        self.known = <unsigned char *>PyMem_Calloc(size, sizeof(unsigned char))
+        if self.score == NULL or self.known == NULL:
+            raise MemoryError()
+        self.name_tokens = name_tokens
+        self.weights = weights
+
+    def __dealloc__(self):
+        PyMem_Free(self.score)
+        PyMem_Free(self.known)
+
+    cdef double get(self, Py_ssize_t name) except? -1.0:
+        if not self.known[name]:
+            self.score[name] = _tokens_total(self.name_tokens[name], self.weights)
+            self.known[name] = 1
+        return self.score[name]
+
+
+def token_scores(const long long[::1] elements, const long long[::1] names, list tags,
+                 const long long[::1] parents, list name_tokens, dict weights, double decay,
+                 double[::1] out):
     """``features.token_scores``: per element (only ``elements`` are scored, in order, parents
-    first; the others stay 0.0), the decayed sum of its path's class/id token weights."""
-    cdef list scores = [0.0] * (size + 1)  # (the last stands for the root's parent, -1)
-    cdef dict by_name = {}, by_tag = {}
-    cdef Py_ssize_t index, parent
-    cdef double name_score, tag_score, total
-    for index in elements:
-        name = names[index]
-        cached = by_name.get(name)
-        if cached is None:
-            total = 0.0
-            for token in name_tokens[name]:
-                total += <double>weights.get(token, 0.0)
-            by_name[name] = total
-            name_score = total
-        else:
-            name_score = cached
+    first; the others keep their value in ``out``), the decayed sum of its path's class/id
+    token weights."""
+    cdef _NameScores by_name = _NameScores(name_tokens, weights)
+    cdef dict by_tag = {}
+    cdef Py_ssize_t j, index
+    cdef long long parent
+    cdef double tag_score, above
+    for j in range(elements.shape[0]):
+        index = elements[j]
         tag = tags[index]
         cached = by_tag.get(tag)
         if cached is None:
@@ -793,6 +927,274 @@ def token_scores(list elements, list names, list tags, list parents, list name_t
         else:
             tag_score = cached
         parent = parents[index]
-        scores[index] = name_score + tag_score + decay * <double>scores[parent if parent >= 0 else size]
-    del scores[size]
-    return scores
+        above = out[parent] if parent >= 0 else 0.0
+        out[index] = by_name.get(names[index]) + tag_score + decay * above
+
+
+def own_scores(const long long[::1] elements, const long long[::1] names, list name_tokens,
+               dict weights, double[::1] out):
+    """``features._near_scores``: per element of ``elements``, the total weight of its own
+    class/id tokens (-1, no element: 0.0)."""
+    cdef _NameScores by_name = _NameScores(name_tokens, weights)
+    cdef Py_ssize_t i
+    cdef long long element
+    for i in range(elements.shape[0]):
+        element = elements[i]
+        out[i] = by_name.get(names[element]) if element >= 0 else 0.0
+
+
+# -- block codes ----------------------------------------------------------------------------
+
+def block_codes(list blocks, dict tag_index, dict heading_level, long long[:, ::1] out):
+    """``features._block_codes``: per block (columns of ``out``) its tag's index in
+    ``tag_index`` (-1: none), its flags and its heading level (``heading_level``, 0: none);
+    returns the blocks' texts."""
+    cdef Py_ssize_t i
+    cdef list texts = []
+    for i in range(len(blocks)):
+        block = blocks[i]
+        tag = block.tag
+        out[0, i] = tag_index.get(tag, -1)
+        out[1, i] = block.flags
+        out[2, i] = heading_level.get(tag, 0)
+        texts.append(block.text)
+    return texts
+
+
+# -- block features ---------------------------------------------------------------------------
+
+cdef enum:
+    # Rows of ``block_columns``' ``block`` (see ``features._BLOCK_ROWS``).
+    B_ELEMENT, B_CHARS, B_LINKS, B_TAG, B_FLAGS, B_HEADING, B_WORDS, B_LETTERS, B_DIGITS,
+    B_UPPER, B_SENTENCES, B_COMMAS, B_END_MARK, B_ELLIPSIS, B_DUPLICATE
+    # Rows of its ``values`` (see ``features._VALUE_ROWS``).
+    V_LOG_CHARS = 0, V_LOG_WORDS, V_TITLE_SIM, V_TOKEN, V_NEAR
+
+
+cdef enum:
+    _BASE_COLUMNS = 32  # the columns before the tag columns (``features._N_BASE``)
+
+
+cdef Py_ssize_t _deepest(const double[::1] held, double floor,
+                         const long long[::1] parent) except -1:
+    """The deepest element whose ``held`` is at least ``floor`` (the first of equals; 0: none).
+    Depths are counted from ``parent`` (a parent comes before its children)."""
+    cdef Py_ssize_t size = parent.shape[0], i, best = 0
+    cdef long long best_depth = -1
+    cdef long long[::1] depth = np.zeros(size, dtype=np.int64)
+    for i in range(size):
+        depth[i] = depth[parent[i]] + 1 if parent[i] >= 0 else 0
+        if held[i] >= floor and depth[i] > best_depth:
+            best, best_depth = i, depth[i]
+    return best
+
+
+cdef void _running(const double[::1] values, double[::1] sums) noexcept:
+    """``sums[k]``: the first ``k`` values added in order (``numpy.cumsum`` after a 0)."""
+    cdef Py_ssize_t k
+    sums[0] = 0.0
+    for k in range(values.shape[0]):
+        sums[k + 1] = sums[k] + values[k] if k else values[0]
+
+
+cdef inline double _window(const double[::1] sums, Py_ssize_t i, Py_ssize_t half) noexcept:
+    """Mean of the values ``i - half .. i + half`` (those there are), from their ``_running``
+    sums."""
+    cdef Py_ssize_t n = sums.shape[0] - 1
+    cdef Py_ssize_t lo = max(i - half, 0), hi = min(i + half + 1, n)
+    return (sums[hi] - sums[lo]) / <double>(hi - lo)
+
+
+cdef inline double _outside(Py_ssize_t i, long long first, long long last, Py_ssize_t n) noexcept:
+    """How far block ``i`` is from the blocks ``first .. last``, in blocks per block (0: in)."""
+    if first <= i <= last:
+        return 0.0
+    return min(fabs(<double>i - <double>first), fabs(<double>i - <double>last)) / <double>n
+
+
+cdef Py_ssize_t _headline(const long long[:, ::1] block, const double[:, ::1] values,
+                          double similarity, long long h1_tag) noexcept:
+    """The first block as similar to the title as ``similarity``, else the first ``<h1>``
+    (-1: none)."""
+    cdef Py_ssize_t i, n = block.shape[1]
+    for i in range(n):
+        if values[V_TITLE_SIM, i] >= similarity:
+            return i
+    for i in range(n):
+        if block[B_TAG, i] == h1_tag:
+            return i
+    return -1
+
+
+def block_columns(double[:, ::1] out, const long long[:, ::1] block, const double[:, ::1] values,
+                  const long long[::1] parent, const long long[::1] end,
+                  const long long[::1] el_chars, const long long[::1] el_links,
+                  const long long[::1] first_block, const long long[::1] last_block,
+                  const double[::1] el_log_paras, list inside, const long long[::1] flag_bits,
+                  double page_log_chars, Py_ssize_t n_tags, long long h1_tag,
+                  double paragraph_min_chars, double paragraph_max_link_density,
+                  double main_share, double all_link_density, long long sentence_cap,
+                  double comma_words_scale, Py_ssize_t window, Py_ssize_t levels,
+                  double headline_similarity, double teaser_link_density, double teaser_words):
+    """``features.reference_block_columns``: the rows of ``out`` (one per block, the columns in
+    ``FEATURE_NAMES`` order) from the blocks' counts and codes (``block``), their precomputed
+    values (``values``) and the element table's columns."""
+    cdef Py_ssize_t n = out.shape[0], size = parent.shape[0], i, k, level, main, at
+    cdef long long e, bp, first, last
+    cdef double c, total, pchars, offset = 0.0, ce
+    cdef double *row
+    cdef double[::1] link_d = np.empty(n)
+    cdef double[::1] para = np.empty(n)
+    cdef double[::1] link_sums = np.empty(n + 1)
+    cdef double[::1] para_sums = np.empty(n + 1)
+    cdef double[::1] prose = np.zeros(size)
+    cdef double[::1] running = np.empty(size + 1)
+    if out.shape[1] != _BASE_COLUMNS + n_tags + flag_bits.shape[0] + 4 * levels + 5 or (
+        block.shape[0] <= B_DUPLICATE or block.shape[1] != n
+        or values.shape[0] <= V_NEAR or values.shape[1] != n
+    ):
+        raise ValueError("block_columns: the arrays do not match the feature names")
+    for i in range(n):
+        c = <double>block[B_CHARS, i]
+        link_d[i] = block[B_LINKS, i] / max(c, 1.0)
+        para[i] = 1.0 if c >= paragraph_min_chars and link_d[i] < paragraph_max_link_density else 0.0
+        prose[block[B_ELEMENT, i]] += c * para[i]
+    _running(prose, running)
+    for k in range(size):  # (the prose characters below each element)
+        prose[k] = running[end[k]] - running[k]
+    _running(link_d, link_sums)
+    _running(para, para_sums)
+    total = max(<double>el_chars[0], 1.0)
+    main = _deepest(prose, main_share * prose[0], parent) if prose[0] > 0 else 0
+    first, last = first_block[main], last_block[main]
+    at = _headline(block, values, headline_similarity, h1_tag)
+    for i in range(n):
+        row = &out[i, 0]
+        e = block[B_ELEMENT, i]
+        c = <double>block[B_CHARS, i]
+        row[0] = values[V_LOG_CHARS, i]
+        row[1] = link_d[i]
+        row[2] = values[V_LOG_WORDS, i]
+        row[3] = <double>block[B_END_MARK, i]
+        row[4] = <double>min(block[B_SENTENCES, i], sentence_cap) / <double>sentence_cap
+        row[5] = <double>block[B_DIGITS, i] / <double>block[B_CHARS, i]
+        row[6] = (<double>block[B_UPPER, i] / <double>max(block[B_LETTERS, i], 1)
+                  if block[B_LETTERS, i] > 0 else 0.0)
+        row[7] = <double>block[B_ELLIPSIS, i]
+        row[8] = offset / total
+        offset += c
+        row[9] = <double>i / <double>n
+        row[10] = 1.0 if link_d[i] > all_link_density else 0.0
+        row[11] = values[V_TITLE_SIM, i]
+        row[12] = <double>block[B_DUPLICATE, i]
+        row[13] = values[V_TOKEN, i]
+        row[14] = values[V_NEAR, i]
+        row[15] = 1.0 if first <= i <= last else 0.0
+        row[16] = _outside(i, first, last, n)
+        row[17] = 1.0 if i < first else 0.0
+        row[18] = 1.0 if i > last else 0.0
+        row[19] = el_chars[main] / total
+        row[20] = page_log_chars
+        row[21] = el_links[0] / total
+        row[22] = (<double>block[B_WORDS, i] / <double>(block[B_COMMAS, i] + 1)
+                   / comma_words_scale)
+        row[23] = <double>block[B_HEADING, i]
+        row[24] = link_d[i - 1] if i > 0 else 1.0
+        row[25] = link_d[i + 1] if i + 1 < n else 1.0
+        row[26] = _window(link_sums, i, window)
+        row[27] = values[V_LOG_CHARS, i - 1] if i > 0 else 0.0
+        row[28] = values[V_LOG_CHARS, i + 1] if i + 1 < n else 0.0
+        row[29] = _window(para_sums, i, window)
+        bp = parent[e]
+        pchars = <double>el_chars[bp if bp >= 0 else 0]
+        row[30] = c / max(pchars, 1.0) if bp >= 0 and pchars > 0 else 0.0
+        row[31] = (
+            (1.0 if i > 0 and block[B_TAG, i - 1] == block[B_TAG, i] else 0.0)
+            + (1.0 if i + 1 < n and block[B_TAG, i + 1] == block[B_TAG, i] else 0.0)
+        ) / 2.0
+        k = _BASE_COLUMNS
+        for level in range(n_tags):
+            row[k + level] = 1.0 if block[B_TAG, i] == level else 0.0
+        k += n_tags
+        for level in range(flag_bits.shape[0]):
+            row[k + level] = 1.0 if block[B_FLAGS, i] & flag_bits[level] else 0.0
+        k += flag_bits.shape[0]
+        for level in range(levels):
+            if e >= 0:
+                ce = max(<double>el_chars[e], 1.0)
+                row[k] = el_chars[e] / total
+                row[k + 1] = el_links[e] / ce
+                row[k + 2] = el_log_paras[e]
+                row[k + 3] = prose[e] / ce
+                e = parent[e]
+            else:
+                row[k], row[k + 1], row[k + 2], row[k + 3] = 1.0, 0.0, 0.0, 0.0
+            k += 4
+        row[k] = (<double>i - <double>at) / <double>n if at >= 0 else 0.0
+        row[k + 1] = 1.0 if at >= 0 and i > at else 0.0
+        row[k + 2] = 1.0 if at >= 0 else 0.0
+        row[k + 3] = 1.0 if inside[block[B_ELEMENT, i]] else 0.0
+        row[k + 4] = (1.0 if link_d[i] >= teaser_link_density
+                      and block[B_WORDS, i] >= teaser_words else 0.0)
+
+
+# -- context features -------------------------------------------------------------------------
+
+def context_columns(double[:, ::1] out, Py_ssize_t column, const double[::1] p,
+                    const long long[::1] chars, const long long[::1] element,
+                    const long long[::1] parent, const long long[::1] first_block,
+                    const long long[::1] last_block, const long long[::1] order,
+                    tuple windows, Py_ssize_t levels, double core_share):
+    """``features.reference_context_features`` into ``out``'s columns from ``column`` on: each
+    block's first-pass P(main) ``p`` in its neighbourhood. ``order``: the blocks by falling
+    ``p`` (``numpy.argsort(-p)``)."""
+    cdef Py_ssize_t n = p.shape[0], size = parent.shape[0], i, k, level, core
+    cdef long long index, lo, hi, first, last
+    cdef double total_w, w_sum, c_sum
+    cdef double *row
+    cdef double[::1] weighted = np.empty(n)
+    cdef double[::1] char_values = np.empty(n)
+    cdef double[::1] cum_w = np.empty(n + 1)
+    cdef double[::1] cum_c = np.empty(n + 1)
+    cdef double[::1] p_sums = np.empty(n + 1)
+    cdef double[::1] held = np.empty(size)
+    if out.shape[0] != n or out.shape[1] < column + 3 + len(windows) + 2 * levels + 3:
+        raise ValueError("context_columns: no room for the context features")
+    for i in range(n):
+        char_values[i] = <double>chars[i]
+        weighted[i] = p[i] * char_values[i]
+    _running(weighted, cum_w)
+    _running(char_values, cum_c)
+    _running(p, p_sums)
+    total_w = max(cum_w[n], 1e-9)
+    for k in range(size):
+        held[k] = cum_w[last_block[k] + 1] - cum_w[first_block[k]] if first_block[k] >= 0 else 0.0
+    core = _deepest(held, core_share * total_w, parent)
+    first, last = first_block[core], last_block[core]
+    for i in range(n):
+        row = &out[i, column]
+        row[0] = p[i]
+        row[1] = p[i - 1] if i > 0 else 0.0
+        row[2] = p[i + 1] if i + 1 < n else 0.0
+        k = 3
+        for half in windows:
+            row[k] = _window(p_sums, i, half)
+            k += 1
+        index = element[i]
+        for level in range(levels):
+            if index >= 0:
+                lo, hi = max(first_block[index], 0), last_block[index] + 1
+                w_sum = cum_w[hi] - cum_w[lo]
+                c_sum = max(cum_c[hi] - cum_c[lo], 1.0)
+                row[k + level] = w_sum / c_sum
+                row[k + levels + level] = w_sum / total_w
+                index = parent[index]
+            else:
+                row[k + level] = 0.0
+                row[k + levels + level] = 1.0
+        k += 2 * levels
+        row[k] = 1.0 if first <= i <= last else 0.0
+        row[k + 1] = _outside(i, first, last, n)
+    k = column + 3 + len(windows) + 2 * levels + 2
+    for i in range(n):
+        out[order[i], k] = <double>i / <double>n

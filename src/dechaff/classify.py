@@ -26,8 +26,8 @@ from dechaff.features import (
     FEATURE_NAMES,
     FloatArray,
     IntArray,
-    context_features,
     page_features,
+    with_context,
 )
 
 TreeSums = Callable[..., None]
@@ -208,9 +208,7 @@ class BlockModel:
         first = self.stage1.probabilities(features)
         if features.shape[0] == 0:
             return first
-        # Stacked as columns of the transpose, so the result is Fortran-ordered like ``features``.
-        second = np.vstack([features.T, context_features(page, first).T]).T
-        return self.stage2.probabilities(second)
+        return self.stage2.probabilities(with_context(page, features, first))
 
 
 @lru_cache(maxsize=1)

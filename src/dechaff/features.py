@@ -61,6 +61,12 @@ CONTAINER_LEVELS = 4
 """Ancestor levels (from the block's own element up) described by container features."""
 TOKEN_DECAY = 0.8
 """Weight of a class/id token per level above the block: near ancestors say more."""
+ALL_LINK_DENSITY = 0.9
+"""Link density above which a block counts as all link (``all_link``)."""
+SENTENCE_CAP = 10
+"""Sentences counted up to this many: ``sentences`` is the share of the cap (more say no more)."""
+COMMA_WORDS_SCALE = 50
+"""Words per comma divided by this: a long comma-free run is near 1, a list of names near 0."""
 
 _END_PUNCT = frozenset(".!?。！？:;\"'”»)…؟।")
 _WORD_RE = re.compile(r"\w+")
@@ -111,24 +117,28 @@ def class_tokens(page: Page, block: Block) -> list[tuple[str, float]]:
     return out
 
 
-_compiled_token_scores: Callable[..., list[float]] | None = compiled("token_scores")
+_compiled_token_scores: Callable[..., None] | None = compiled("token_scores")
+_compiled_own_scores: Callable[..., None] | None = compiled("own_scores")
 
 
-def token_scores(page: Page, weights: Mapping[str, float]) -> list[float]:
+def token_scores(page: Page, weights: Mapping[str, float]) -> FloatArray:
     """Per element: the decayed sum of its path's token weights (computed top-down, once).
 
     Only elements with some block below them are scored (no feature reads the others: 0.0).
     """
     table = page.table
     if _compiled_token_scores is not None and isinstance(weights, dict):
-        return _compiled_token_scores(
-            np.flatnonzero(table.arrays.n_blocks).tolist(), table.name, table.tag,
-            table.parent, table.name_tokens, weights, TOKEN_DECAY, len(table),
+        out = np.zeros(len(table))
+        arrays = table.arrays
+        _compiled_token_scores(
+            np.flatnonzero(arrays.n_blocks), arrays.name, table.tag, arrays.parent,
+            table.name_tokens, weights, TOKEN_DECAY, out,
         )
+        return out
     return reference_token_scores(page, weights)
 
 
-def reference_token_scores(page: Page, weights: Mapping[str, float]) -> list[float]:
+def reference_token_scores(page: Page, weights: Mapping[str, float]) -> FloatArray:
     """``token_scores`` in Python alone (the reference for the compiled scores)."""
     table = page.table
     names, tags, parents, tokens = table.name, table.tag, table.parent, table.name_tokens
@@ -146,11 +156,23 @@ def reference_token_scores(page: Page, weights: Mapping[str, float]) -> list[flo
             tag_score = by_tag[tag] = get(f"<{tag}>", 0.0)
         scores[index] = name_score + tag_score + TOKEN_DECAY * scores[parents[index]]
     del scores[-1]
-    return scores
+    return floats(scores)
 
 
 def _near_scores(page: Page, weights: Mapping[str, float], elements: IntArray) -> FloatArray:
     """Token score of each given element's own class/id tokens (no ancestors; -1: none)."""
+    table = page.table
+    if _compiled_own_scores is not None and isinstance(weights, dict):
+        out = np.empty(len(elements))
+        _compiled_own_scores(elements, table.arrays.name, table.name_tokens, weights, out)
+        return out
+    return reference_near_scores(page, weights, elements)
+
+
+def reference_near_scores(
+    page: Page, weights: Mapping[str, float], elements: IntArray
+) -> FloatArray:
+    """``_near_scores`` in Python alone (the reference for the compiled scores)."""
     table = page.table
     names = [table.name[i] if i >= 0 else 0 for i in elements.tolist()]
     get = weights.get
@@ -241,17 +263,17 @@ def _segment_counts(marks: npt.NDArray[np.bool_], starts: IntArray) -> IntArray:
 _compiled_counts: Callable[..., None] | None = compiled("text_counts")
 
 
-def _text_counts(texts: list[str], lengths: IntArray) -> IntArray:
-    """Per text: words, letters, digits, upper-case letters, sentence ends, commas, and
-    whether it ends in an end mark (rows), counted over all texts at once."""
+def _text_counts(texts: list[str], lengths: IntArray, out: IntArray) -> None:
+    """Per text (columns of ``out``): words, letters, digits, upper-case letters, sentence
+    ends, commas, whether it ends in an end mark, whether it trails off (an ellipsis before
+    trailing spaces) and whether another text is the same (rows)."""
     if _compiled_counts is not None:
-        out = np.empty((7, len(texts)), dtype=np.int64)
         _compiled_counts(
             texts, _bmp_classes(), _char_class, _WORD_CHAR, _LETTER, _DIGIT, _UPPER, _SPACE,
             _SENTENCE_MARK, _END_MARK, out,
         )
-        return out
-    return reference_text_counts(texts, lengths)
+    else:
+        out[:] = reference_text_counts(texts, lengths)
 
 
 def reference_text_counts(texts: list[str], lengths: IntArray) -> IntArray:
@@ -272,31 +294,13 @@ def reference_text_counts(texts: list[str], lengths: IntArray) -> IntArray:
     ])
     counts = _segment_counts(marks, starts)
     end_mark = ((classes[starts + lengths - 1] & _END_MARK) != 0).astype(np.int64)
-    return np.vstack([counts, end_mark[None, :]])
-
-
-def _text_columns(page: Page, title_words: set[str]) -> FloatArray:
-    """Per-block facts that need the text itself, counted over all block texts at once.
-
-    Rows: words, ends in punctuation, sentences, digit share, upper-case share of letters,
-    trails off, title similarity, duplicate, words per comma.
-    """
-    texts = [b.text for b in page.blocks]
-    lengths = page.block_chars
-    words, letters, digits, upper, sentences, commas, end_mark = _text_counts(texts, lengths)
-    page.word_counts = words.tolist()
-    counts = Counter(texts)
-    out = np.empty((9, len(texts)))
-    out[0] = words
-    out[1] = end_mark
-    out[2] = np.minimum(sentences, 10) / 10
-    out[3] = digits / lengths
-    out[4] = np.where(letters > 0, upper / np.maximum(letters, 1), 0.0)
-    out[5] = floats([1.0 if text.rstrip().endswith(_ELLIPSES) else 0.0 for text in texts])
-    out[6] = _title_similarities(page, title_words) if title_words else 0.0
-    out[7] = floats([1.0 if counts[text] > 1 else 0.0 for text in texts])
-    out[8] = words / (commas + 1) / 50
-    return out
+    repeated = Counter(texts)
+    return np.vstack([
+        counts,
+        end_mark[None, :],
+        ints([text.rstrip().endswith(_ELLIPSES) for text in texts])[None, :],
+        ints([repeated[text] > 1 for text in texts])[None, :],
+    ])
 
 
 def word_lists(texts: list[str]) -> list[list[str]]:
@@ -336,8 +340,8 @@ def _title_similarities(page: Page, title_words: set[str]) -> FloatArray:
     if _compiled_overlaps is not None:
         out = np.empty(len(page.blocks))
         _compiled_overlaps(
-            [b.text.lower() for b in page.blocks], list(title_words), _bmp_classes(),
-            _char_class, _WORD_CHAR, out,
+            [b.text for b in page.blocks], list(title_words), _bmp_classes(), _char_class,
+            _WORD_CHAR, out,
         )
     else:
         out = reference_title_similarities(page, title_words)
@@ -376,32 +380,137 @@ def _window_mean(a: FloatArray, half: int) -> FloatArray:
     return out
 
 
+_BLOCK_ROWS = ("element", "chars", "links", "tag", "flags", "heading", "words", "letters",
+               "digits", "upper", "sentences", "commas", "end_mark", "ellipsis", "duplicate")
+"""Rows of ``_block_table``: the whole numbers of each block that its features come from."""
+(
+    _B_ELEMENT, _B_CHARS, _B_LINKS, _B_TAG, _B_FLAGS, _B_HEADING, _B_WORDS, _B_LETTERS,
+    _B_DIGITS, _B_UPPER, _B_SENTENCES, _B_COMMAS, _B_END_MARK, _B_ELLIPSIS, _B_DUPLICATE,
+) = range(len(_BLOCK_ROWS))
+_VALUE_ROWS = ("log_chars", "log_words", "title_sim", "token_score", "near_score")
+"""Rows of ``_block_values``: the other numbers of each block that its features come from."""
+_V_LOG_CHARS, _V_LOG_WORDS, _V_TITLE_SIM, _V_TOKEN, _V_NEAR = range(len(_VALUE_ROWS))
+
+_compiled_columns: Callable[..., None] | None = compiled("block_columns")
+
+
 def page_features(
     page: Page,
     title: str | None,
     token_weights: Mapping[str, float],
     near_weights: Mapping[str, float],
 ) -> FloatArray:
-    """The feature matrix of a page: one row per block, columns in ``FEATURE_NAMES`` order.
+    """The feature matrix of a page: one row per block, columns in ``FEATURE_NAMES`` order."""
+    if not page.blocks:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    title_words = set(_WORD_RE.findall(title.lower())) if title else set()
+    block = _block_table(page)
+    values = _block_values(page, block, title_words, token_weights, near_weights)
+    return _block_columns(page, block, values)
+
+
+def _block_columns(page: Page, block: IntArray, values: FloatArray) -> FloatArray:
+    """The feature matrix from the per-block numbers and the element table (compiled: in C
+    order; ``reference_block_columns`` otherwise)."""
+    inside = page.inside_named(COMMENT_NAME_RE)
+    arrays = page.table.arrays
+    el_log_paras = np.log1p(arrays.n_paragraphs.astype(np.float64))
+    page_log_chars = float(np.log1p(max(float(arrays.chars[0]), 1.0)))
+    if _compiled_columns is None:
+        return reference_block_columns(page, block, values, el_log_paras, inside, page_log_chars)
+    out = np.empty((len(page.blocks), len(FEATURE_NAMES)))
+    _compiled_columns(
+        out, block, values, arrays.parent, arrays.end, arrays.chars, arrays.link_chars,
+        arrays.first_block, arrays.last_block, el_log_paras, inside, _FLAG_VALUES,
+        page_log_chars, len(_TAGS), _TAG_INDEX["h1"], PARAGRAPH_MIN_CHARS,
+        PARAGRAPH_MAX_LINK_DENSITY, MAIN_SHARE, ALL_LINK_DENSITY, SENTENCE_CAP,
+        COMMA_WORDS_SCALE, NEIGHBOUR_WINDOW, CONTAINER_LEVELS, HEADLINE_SIMILARITY,
+        TEASER_HEAD_LINK_DENSITY, TEASER_HEAD_WORDS,
+    )
+    return out
+
+
+def _block_table(page: Page) -> IntArray:
+    """The whole numbers per block (rows: ``_BLOCK_ROWS``), the text counted once."""
+    blocks = page.blocks
+    out = np.empty((len(_BLOCK_ROWS), len(blocks)), dtype=np.int64)
+    out[_B_ELEMENT] = page.block_element
+    out[_B_CHARS] = page.block_chars
+    out[_B_LINKS] = page.block_links
+    texts = _block_codes(blocks, out[_B_TAG : _B_HEADING + 1])
+    _text_counts(texts, page.block_chars, out[_B_WORDS:])
+    page.word_counts = out[_B_WORDS].tolist()
+    return out
+
+
+_compiled_codes: Callable[..., list[str]] | None = compiled("block_codes")
+
+
+def _block_codes(blocks: list[Block], out: IntArray) -> list[str]:
+    """Per block (columns of ``out``): its tag's index in ``_TAGS`` (-1: another tag), its
+    flags and its heading level (rows); returns the blocks' texts."""
+    if _compiled_codes is not None:
+        return _compiled_codes(blocks, _TAG_INDEX, _HEADING_LEVEL, out)
+    out[:] = reference_block_codes(blocks)
+    return [b.text for b in blocks]
+
+
+def reference_block_codes(blocks: list[Block]) -> IntArray:
+    """``_block_codes``' rows in Python alone (the reference for the compiled codes)."""
+    n = len(blocks)
+    tags = [b.tag for b in blocks]
+    return np.vstack([
+        np.fromiter(map(_TAG_INDEX.get, tags, repeat(-1)), np.int64, n),
+        np.fromiter([b.flags for b in blocks], np.int64, n),
+        np.fromiter(map(_HEADING_LEVEL.get, tags, repeat(0)), np.int64, n),
+    ])
+
+
+def _block_values(
+    page: Page,
+    block: IntArray,
+    title_words: set[str],
+    token_weights: Mapping[str, float],
+    near_weights: Mapping[str, float],
+) -> FloatArray:
+    """The other numbers per block (rows: ``_VALUE_ROWS``)."""
+    n = len(page.blocks)
+    element = page.block_element
+    out = np.empty((len(_VALUE_ROWS), n))
+    out[_V_LOG_CHARS] = np.log1p(page.block_chars.astype(np.float64))
+    out[_V_LOG_WORDS] = np.log1p(block[_B_WORDS].astype(np.float64))
+    out[_V_TITLE_SIM] = _title_similarities(page, title_words) if title_words else 0.0
+    out[_V_TOKEN] = token_scores(page, token_weights)[element]
+    # The block's element's own tokens and its parent's (-1, no parent: 0.0).
+    near = _near_scores(
+        page, near_weights, np.concatenate((element, page.table.arrays.parent[element]))
+    )
+    out[_V_NEAR] = near[:n] + near[n:]
+    return out
+
+
+def reference_block_columns(
+    page: Page,
+    block: IntArray,
+    values: FloatArray,
+    el_log_paras: FloatArray,
+    inside: list[bool],
+    page_log_chars: float,
+) -> FloatArray:
+    """``page_features``' columns in numpy alone (the reference for the compiled columns), from
+    the per-block numbers (``_block_table``, ``_block_values``), each element's log(1 +
+    paragraphs) and whether it is in a comment-named container, and log(1 + page characters).
 
     (Built column by column: the result is a Fortran-ordered array.)
     """
-    blocks = page.blocks
-    n = len(blocks)
-    if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)))
+    n = len(page.blocks)
     table = page.table
     el_chars = table.arrays.chars.astype(np.float64)
     el_links = table.arrays.link_chars.astype(np.float64)
     parent = table.arrays.parent
-    element = page.block_element
-    chars = page.block_chars.astype(np.float64)
-    links = page.block_links.astype(np.float64)
-    offset = np.cumsum(chars) - chars
-    tag_names = [b.tag for b in blocks]
-    tags = ints([_TAG_INDEX.get(t, -1) for t in tag_names])
-    flags = ints([b.flags for b in blocks])
-    link_d = links / np.maximum(chars, 1.0)
+    element = block[_B_ELEMENT]
+    chars = block[_B_CHARS].astype(np.float64)
+    link_d = block[_B_LINKS] / np.maximum(chars, 1.0)
     is_para = ((chars >= PARAGRAPH_MIN_CHARS) & (link_d < PARAGRAPH_MAX_LINK_DENSITY)).astype(
         np.float64
     )
@@ -412,66 +521,80 @@ def page_features(
     idx = np.arange(n, dtype=np.float64)
     in_main = ((idx >= first) & (idx <= last)).astype(np.float64)
     main_dist = np.where(in_main > 0, 0.0, np.minimum(abs(idx - first), abs(idx - last)) / n)
-    scores = np.asarray(token_scores(page, token_weights))
-    bparent = parent[element]
-    near = _near_scores(page, near_weights, np.concatenate((element, bparent)))
-    near_score = near[:n] + np.where(bparent >= 0, near[n:], 0.0)
-    log_chars = np.log1p(chars)
-    title_words = set(_WORD_RE.findall(title.lower())) if title else set()
-    tc = _text_columns(page, title_words)
-    pchars = el_chars[np.maximum(bparent, 0)]
-    sibling_share = np.where((bparent >= 0) & (pchars > 0), chars / np.maximum(pchars, 1.0), 0.0)
-    same_prev = np.zeros(n)
-    same_prev[1:] = tags[1:] == tags[:-1]
-    same_next = np.zeros(n)
-    same_next[:-1] = tags[:-1] == tags[1:]
+    letters = block[_B_LETTERS]
+    log_chars = values[_V_LOG_CHARS]
     out = np.empty((len(FEATURE_NAMES), n))
     base = [
-        log_chars, link_d, np.log1p(tc[0]), tc[1], tc[2], tc[3], tc[4], tc[5],
-        offset / total_chars, idx / n, (link_d > 0.9).astype(np.float64), tc[6], tc[7],
-        scores[element], near_score, in_main, main_dist,
+        log_chars, link_d, values[_V_LOG_WORDS], block[_B_END_MARK],
+        np.minimum(block[_B_SENTENCES], SENTENCE_CAP) / SENTENCE_CAP,
+        block[_B_DIGITS] / block[_B_CHARS],
+        np.where(letters > 0, block[_B_UPPER] / np.maximum(letters, 1), 0.0),
+        block[_B_ELLIPSIS], (np.cumsum(chars) - chars) / total_chars, idx / n,
+        (link_d > ALL_LINK_DENSITY).astype(np.float64), values[_V_TITLE_SIM],
+        block[_B_DUPLICATE], values[_V_TOKEN], values[_V_NEAR], in_main, main_dist,
         (idx < first).astype(np.float64), (idx > last).astype(np.float64),
-        np.full(n, el_chars[main] / total_chars), np.full(n, np.log1p(total_chars)),
-        np.full(n, el_links[0] / total_chars), tc[8],
-        floats([_HEADING_LEVEL.get(t, 0) for t in tag_names]),
+        np.full(n, el_chars[main] / total_chars), np.full(n, page_log_chars),
+        np.full(n, el_links[0] / total_chars),
+        block[_B_WORDS] / (block[_B_COMMAS] + 1) / COMMA_WORDS_SCALE, block[_B_HEADING],
         _shift(link_d, 1, 1.0), _shift(link_d, -1, 1.0), _window_mean(link_d, NEIGHBOUR_WINDOW),
         _shift(log_chars, 1, 0.0), _shift(log_chars, -1, 0.0),
-        _window_mean(is_para, NEIGHBOUR_WINDOW), sibling_share, (same_prev + same_next) / 2,
+        _window_mean(is_para, NEIGHBOUR_WINDOW), _sibling_share(block, parent, el_chars),
+        _same_tag_run(block[_B_TAG]),
     ]
     for row, column in enumerate(base):
         out[row] = column
     row = _N_BASE
-    out[row : row + len(_TAGS)] = tags == np.arange(len(_TAGS))[:, None]
+    out[row : row + len(_TAGS)] = block[_B_TAG] == np.arange(len(_TAGS))[:, None]
     row += len(_TAGS)
-    out[row : row + len(_FLAG_BITS)] = (flags & _FLAG_VALUES[:, None]) > 0
+    out[row : row + len(_FLAG_BITS)] = (block[_B_FLAGS] & _FLAG_VALUES[:, None]) > 0
     row += len(_FLAG_BITS)
     row_end = row + 4 * CONTAINER_LEVELS
     out[row:row_end] = _container_columns(
-        element, parent, el_chars, el_links, table.arrays.n_paragraphs.astype(np.float64), prose,
-        total_chars,
+        element, parent, el_chars, el_links, el_log_paras, prose, total_chars
     )
-    out[row_end:] = _headline_columns(page, tag_names, tc[6], tc[0], link_d)
+    comment = floats([inside[e] for e in element.tolist()])
+    out[row_end:] = _headline_columns(block, values[_V_TITLE_SIM], link_d, comment)
     features: FloatArray = out.T
     return features
 
 
+def _sibling_share(block: IntArray, parent: IntArray, el_chars: FloatArray) -> FloatArray:
+    """The block's share of its element's parent's characters (0: no parent, or it is empty)."""
+    bparent = parent[block[_B_ELEMENT]]
+    pchars = el_chars[np.maximum(bparent, 0)]
+    chars = block[_B_CHARS].astype(np.float64)
+    out: FloatArray = np.where(
+        (bparent >= 0) & (pchars > 0), chars / np.maximum(pchars, 1.0), 0.0
+    )
+    return out
+
+
+def _same_tag_run(tags: IntArray) -> FloatArray:
+    """Half for each neighbour with the same tag."""
+    n = len(tags)
+    same_prev = np.zeros(n)
+    same_prev[1:] = tags[1:] == tags[:-1]
+    same_next = np.zeros(n)
+    same_next[:-1] = tags[:-1] == tags[1:]
+    out: FloatArray = (same_prev + same_next) / 2
+    return out
+
+
 def _headline_columns(
-    page: Page, tags: list[str], title_sim: FloatArray, words: FloatArray, link_d: FloatArray
+    block: IntArray, title_sim: FloatArray, link_d: FloatArray, comment: FloatArray
 ) -> FloatArray:
     """Where each block sits relative to the headline, and two structural hints: inside a
     comment-named container, and shaped like a linked teaser headline."""
-    n = len(tags)
+    n = len(title_sim)
     idx = np.arange(n, dtype=np.float64)
     hits = np.flatnonzero(title_sim >= HEADLINE_SIMILARITY)
     if len(hits) == 0:
-        hits = np.array([i for i, t in enumerate(tags) if t == "h1"], dtype=np.int64)
+        hits = np.flatnonzero(block[_B_TAG] == _TAG_INDEX["h1"])
     has = len(hits) > 0
     at = float(hits[0]) if has else 0.0
-    inside = page.inside_named(COMMENT_NAME_RE)
-    comment = floats([inside[e] for e in page.block_element.tolist()])
-    teaser = ((link_d >= TEASER_HEAD_LINK_DENSITY) & (words >= TEASER_HEAD_WORDS)).astype(
-        np.float64
-    )
+    teaser = (
+        (link_d >= TEASER_HEAD_LINK_DENSITY) & (block[_B_WORDS] >= TEASER_HEAD_WORDS)
+    ).astype(np.float64)
     return np.vstack([
         (idx - at) / n if has else np.zeros(n),
         (idx > at).astype(np.float64) if has else np.zeros(n),
@@ -483,7 +606,7 @@ def _headline_columns(
 
 def _container_columns(
     element: IntArray, parent: IntArray, el_chars: FloatArray, el_links: FloatArray,
-    el_paras: FloatArray, prose: FloatArray, total_chars: float,
+    el_log_paras: FloatArray, prose: FloatArray, total_chars: float,
 ) -> FloatArray:
     """Rows ``c{level}_share, c{level}_link, c{level}_paras, c{level}_para_share`` per level."""
     levels = np.empty((CONTAINER_LEVELS, len(element)), dtype=np.int64)
@@ -497,7 +620,7 @@ def _container_columns(
     out = np.empty((CONTAINER_LEVELS, 4, len(element)))
     out[:, 0] = np.where(valid, el_chars[safe] / total_chars, 1.0)
     out[:, 1] = np.where(valid, el_links[safe] / chars, 0.0)
-    out[:, 2] = np.where(valid, np.log1p(el_paras[safe]), 0.0)
+    out[:, 2] = np.where(valid, el_log_paras[safe], 0.0)
     out[:, 3] = np.where(valid, prose[safe] / chars, 0.0)
     return out.reshape(4 * CONTAINER_LEVELS, len(element))
 
@@ -522,12 +645,43 @@ def _names_context() -> tuple[str, ...]:
 CONTEXT_NAMES = _names_context()
 
 
+_compiled_context: Callable[..., None] | None = compiled("context_columns")
+
+
 def context_features(page: Page, p: FloatArray) -> FloatArray:
     """Second-pass features: each block's first-pass P(main) seen in its neighbourhood."""
-    blocks = page.blocks
-    n = len(blocks)
-    if n == 0:
-        return np.zeros((0, len(CONTEXT_NAMES)))
+    out = np.empty((len(page.blocks), len(CONTEXT_NAMES)))
+    _context_into(page, p, out, 0)
+    return out
+
+
+def with_context(page: Page, features: FloatArray, p: FloatArray) -> FloatArray:
+    """``features`` and then ``context_features(page, p)`` as further columns (C order)."""
+    n, width = features.shape
+    out = np.empty((n, width + len(CONTEXT_NAMES)))
+    out[:, :width] = features
+    _context_into(page, p, out, width)
+    return out
+
+
+def _context_into(page: Page, p: FloatArray, out: FloatArray, column: int) -> None:
+    """Write the context features into ``out``'s columns from ``column`` on."""
+    if not page.blocks:
+        return
+    if _compiled_context is None:
+        out[:, column : column + len(CONTEXT_NAMES)] = reference_context_features(page, p)
+        return
+    arrays = page.table.arrays
+    _compiled_context(
+        out, column, np.ascontiguousarray(p, dtype=np.float64), page.block_chars,
+        page.block_element, arrays.parent, arrays.first_block, arrays.last_block,
+        np.argsort(-p), CONTEXT_WINDOWS, CONTEXT_LEVELS, CORE_SHARE,
+    )
+
+
+def reference_context_features(page: Page, p: FloatArray) -> FloatArray:
+    """``context_features`` in numpy alone (the reference for the compiled columns)."""
+    n = len(page.blocks)
     table = page.table
     chars = page.block_chars.astype(np.float64)
     element = page.block_element
