@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dechaff import line_features
+from dechaff import clean, line_features, line_rules, lines
 from dechaff.decode import decode
 from dechaff.line_features import (
     _CREDIT_RE,
@@ -31,9 +31,9 @@ from dechaff.line_features import (
     reference_line_columns,
     reference_line_matrix,
 )
-from dechaff.line_model import first_matrix
+from dechaff.line_model import default_keeper, first_matrix
 from dechaff.line_rules import name_lines
-from dechaff.lines import split_lines
+from dechaff.lines import reference_split_lines, split_lines
 
 line_speedups = pytest.importorskip("dechaff._line_speedups")
 
@@ -56,7 +56,9 @@ PIECES = st.sampled_from(
      "”", "»", ")", "。", "؟", "©", "(c)", "Photo: AFP", "/ Getty Images", "(photo", "AP)",
      "By Ann Lee", "May 2, 2019", "10:45", "2020", "ß", "İstanbul", "ǅ", "ﬁ", "K", "ſ",
      "中文字符", "한국어", "カタカナ", "Ελληνικά", "١٢٣", "x" * 420, "word " * 90, "_", "\udc80",
-     "Share on Facebook", "• ", "- ", "1. ", "## ", "> ", "Read more", "Cookies help us"]
+     "Share on Facebook", "• ", "- ", "1. ", "## ", "> ", "Read more", "Cookies help us",
+     "getty images", "Von ", "Автор: ", "written by ", "10.05.2020", "x/AFP", "Mainos", "ſ",
+     "© 2020 all rights reserved", "Subscribe", "AP Photo/", "ᲂт "]
 )
 TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=30)), max_size=40).map("".join)
 
@@ -96,9 +98,108 @@ def _assert_same_matrix(text: str, title: str | None = None) -> None:
         assert np.array_equal(first_matrix(features, naming), expected)
 
 
+def _assert_same_lines_to_result(text: str, title: str | None = None) -> None:
+    """Every other compiled step (lines, the document's columns, the records, the pattern names,
+    the result) gives what its reference gives on ``text``."""
+    got_lines = split_lines(text)
+    expected_lines = reference_split_lines(text)
+    assert got_lines == expected_lines
+    assert all(type(line) is lines.Line for line in got_lines)
+    assert [[type(v) for v in line] for line in got_lines] == [
+        [type(v) for v in line] for line in expected_lines
+    ]
+    texts = [line.text for line in got_lines]
+    columns = line_features.line_columns(texts)
+    numbers = [line.number for line in got_lines]
+    words, chars, digits, keys = columns[0], columns[1], columns[6], columns[11]
+    for got, expected in (
+        (
+            line_speedups.repeat_columns(keys, numbers, chars),
+            line_features.reference_repeat_columns(keys, numbers, chars),
+        ),
+        (
+            line_features._document_columns(texts, numbers, columns)[3:],
+            line_features.reference_cue_columns(texts, words, digits),
+        ),
+    ):
+        assert got == expected
+        assert [[type(v) for v in c] for c in got] == [[type(v) for v in c] for c in expected]
+    features = line_features.line_features(got_lines, title)
+    assert all(type(item) is line_features.LineFeatures for item in features)
+    assert features == line_features.reference_records(list(zip(*features, strict=True)))
+    assert line_rules._pattern_names(features) == line_rules.reference_pattern_names(features)
+    _assert_same_rules(features)
+    naming = name_lines(features, has_title=bool(title and title.strip()))
+    keep = default_keeper().keep(features, naming, "")
+    decisions = line_rules.decide(features, naming, keep)
+    assert decisions == line_rules.reference_decide(features, naming, keep)
+    for flip in (True, False):
+        assert line_rules.decide(features, naming, [flip] * len(features)) == (
+            line_rules.reference_decide(features, naming, [flip] * len(features))
+        )
+    got = clean._assemble(text, got_lines, decisions)
+    expected = clean.reference_assemble(text, got_lines, decisions)
+    assert got == expected
+    assert all(type(item) is clean.Removed for item in got.removed)
+    assert [[type(v) for v in (r.kind, r.start, r.end, r.text, r.reason)] for r in got.removed] == [
+        [type(v) for v in (r.kind, r.start, r.end, r.text, r.reason)] for r in expected.removed
+    ]
+
+
+def _assert_same_rules(features: list[line_features.LineFeatures]) -> None:
+    """The compiled rule passes give what their references give."""
+    shapes = line_speedups.shape_columns(
+        features, line_features.LONG_LINE_WORDS, line_features.PROSE_MIN_WORDS,
+        line_rules.HEADLINE_MIN_WORDS, line_rules.HEADLINE_MAX_WORDS,
+    )
+    assert shapes == line_rules.reference_shape_columns(features)
+    assert [[type(v) for v in c] for c in shapes] == [[bool] * len(features)] * 2
+    prose = shapes[0]
+    named = line_rules.reference_pattern_names(features)
+    scan = line_speedups.comment_scan(
+        features, named, prose, line_rules._comment_header, line_rules._TIME_RE.search,
+        line_rules.COMMENT_BODY_MIN_WORDS, line_rules.COMMENT_MIN_LINES,
+        line_rules.COMMENT_ANCHOR_MAX_WORDS,
+    )
+    assert scan == line_rules.reference_comment_scan(features, named, prose)
+    for tokens in {frozenset(item.tokens) for item in features[:3]} | {frozenset({"the"})}:
+        got, expected = list(named), list(named)
+        line_speedups.headline_again(
+            features, got, tokens, line_rules._HEADLINE_AGAIN, line_rules.HEADLINE_MAX_WORDS,
+            line_rules.TITLE_OVERLAP, line_rules.TITLE_COVER,
+        )
+        line_rules.reference_headline_again(features, expected, tokens)
+        assert got == expected
+    flags = [decision is not None for decision in named]
+    scores = line_speedups.region_scores(
+        features, flags, line_features.NAMED_COST, line_features.SHORT_COST,
+        line_features.LONG_LINE_WORDS, line_features.PROSE_MIN_WORDS,
+    )
+    assert scores == line_features.reference_region_scores(features, flags)
+    assert all(type(score) is float for score in scores)
+    n = len(scores)
+    for lo, hi in ((0, n), (n // 3, n), (0, n // 2), (n, n)):
+        got_run = line_speedups.best_run(scores, lo, hi)
+        assert got_run == line_features.reference_best_run(scores, lo, hi)
+        assert [type(v) for v in got_run] == [float, int, int]
+
+
 def test_the_compiled_loops_are_in_use() -> None:
     assert line_features._compiled_columns is not None
     assert line_features._fill_matrix is not None
+    assert line_features._compiled_repeats is not None
+    assert line_features._compiled_cues is not None
+    assert line_features._compiled_records is not None
+    assert lines._compiled_split is not None
+    assert line_rules._compiled_patterns is not None
+    assert clean._compiled_assemble is not None
+    assert line_rules._compiled_shapes is not None
+    assert line_rules._compiled_again is not None
+    assert line_rules._compiled_scan is not None
+    assert line_features._compiled_scores is not None
+    assert line_features._compiled_best_run is not None
+    assert line_rules._compiled_decide is not None
+    assert line_rules._compiled_found is not None
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path.parent.name + "/" + path.name)
@@ -108,6 +209,8 @@ def test_columns_and_matrix_match_the_reference_on_real_pages(path: Path) -> Non
         _assert_same_matrix(text)
         first = next((line.text for line in split_lines(text)), None)
         _assert_same_matrix(text, title=first)
+        _assert_same_lines_to_result(text)
+        _assert_same_lines_to_result(text, title=first)
 
 
 @FUZZ
@@ -120,6 +223,93 @@ def test_columns_match_the_reference_on_generated_lines(texts: list[str]) -> Non
 @given(TEXTS, st.one_of(st.none(), PIECES))
 def test_matrix_matches_the_reference_on_generated_text(text: str, title: str | None) -> None:
     _assert_same_matrix(text, title)
+
+
+@FUZZ
+@given(TEXTS, st.one_of(st.none(), PIECES))
+def test_lines_to_result_match_the_references_on_generated_text(
+    text: str, title: str | None
+) -> None:
+    _assert_same_lines_to_result(text, title)
+
+
+def test_lines_beyond_the_cap_take_the_reference() -> None:
+    text = "one\n\n  two\r\nthree\n" * 5
+    assert split_lines(text, max_lines=4) == reference_split_lines(text, max_lines=4)
+    assert split_lines(text, max_lines=15) == reference_split_lines(text, max_lines=15)
+    assert split_lines(text, max_lines=16) == reference_split_lines(text, max_lines=16)
+
+
+def test_the_pattern_gates_hold_for_every_cue() -> None:
+    """The lengths the compiled passes gate the patterns with are the patterns' own."""
+    ads = line_rules._AD_RE.pattern.removeprefix("^(?:").removesuffix(")$").split("|")
+    assert min(map(len, ads)) == line_rules.AD_MIN_CHARS
+    bylines = line_features._BYLINE_RE.pattern.removeprefix("^(?:")
+    words = bylines[: bylines.index(")")].split("|")
+    assert min(map(len, words)) == line_features.BYLINE_CUE_MIN_CHARS
+    assert max(map(len, words)) == line_features.BYLINE_CUE_MAX_CHARS
+
+
+ALL_CHARACTERS = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+
+
+def _first_literals(pattern: re.Pattern[str]) -> list[str]:
+    """The first character of each alternative of ``pattern`` (past any ``\\b``)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    (op, av), *_ = [item for item in _parser.parse(pattern.pattern, pattern.flags)
+                    if item[0] is not _parser.AT]
+    assert op is _parser.BRANCH
+    firsts = []
+    for alternative in av[1]:
+        items = [(o, a) for o, a in alternative if o is not _parser.AT]
+        assert items[0][0] is _parser.LITERAL
+        firsts.append(chr(items[0][1]))
+    return firsts
+
+
+@pytest.mark.parametrize(
+    ("pattern", "openers"),
+    [
+        (line_rules._COPYRIGHT_RE, line_rules._COPYRIGHT_OPENERS),
+        (line_rules._COOKIE_RE, line_rules._COOKIE_OPENERS),
+        (line_rules._CONSENT_RE, line_rules._CONSENT_OPENERS),
+        (line_rules._NEWSLETTER_RE, line_rules._NEWSLETTER_OPENERS),
+        (line_features._BYLINE_RE, line_features._BYLINE_OPENERS),
+        (line_rules._AD_RE, line_rules._AD_OPENERS),
+    ],
+)
+def test_openers_are_every_character_a_match_may_start_with(
+    pattern: re.Pattern[str], openers: str
+) -> None:
+    firsts = re.compile("|".join(map(re.escape, _first_literals(pattern))), pattern.flags)
+    assert set(firsts.findall(ALL_CHARACTERS)) == set(openers)
+
+
+def _any_case(chars: str) -> set[str]:
+    """``chars`` and every character ``re`` matches with one of them, case ignored."""
+    pattern = re.compile("|".join(map(re.escape, sorted(set(chars)))), re.IGNORECASE)
+    return set(pattern.findall(ALL_CHARACTERS))
+
+
+def test_credit_letters_are_every_case_of_the_credit_words() -> None:
+    words = line_features._CREDIT_WORDS
+    assert _any_case("".join(word[0] for word in words)) == set(line_features._CREDIT_FIRSTS)
+    assert _any_case("".join(word[-1] for word in words)) == set(line_features._CREDIT_LASTS)
+    assert _any_case("pe") == set("pPeE")  # ("(photo", "getty": the letters checked inline)
+
+
+@FUZZ
+@given(TEXTS)
+def test_found_from_is_search(text: str) -> None:
+    for pattern, openers in (
+        (line_rules._COPYRIGHT_RE, line_rules._COPYRIGHT_OPENERS),
+        (line_rules._CONSENT_RE, line_rules._CONSENT_OPENERS),
+        (line_rules._NEWSLETTER_RE, line_rules._NEWSLETTER_OPENERS),
+    ):
+        for sample in (text, text + " all rights reserved", "© " + text, text + " ſubscribe"):
+            found = line_speedups.found_from(pattern.match, sample, openers)
+            assert found == (pattern.search(sample) is not None)
 
 
 def test_columns_of_no_lines() -> None:
@@ -139,9 +329,17 @@ def test_credit_search_is_the_one_regex(text: str) -> None:
 def test_pure_python_switch_turns_the_loops_off() -> None:
     code = (
         "from dechaff import line_features as f; "
-        "print(f._compiled_columns is None and f._fill_matrix is None)"
+        "from dechaff import lines, line_rules, clean; "
+        "print(f._compiled_columns is None and f._fill_matrix is None "
+        "and f._compiled_repeats is None and f._compiled_cues is None "
+        "and f._compiled_records is None and lines._compiled_split is None "
+        "and line_rules._compiled_patterns is None and clean._compiled_assemble is None "
+        "and line_rules._compiled_shapes is None and line_rules._compiled_again is None "
+        "and line_rules._compiled_scan is None and f._compiled_scores is None "
+        "and f._compiled_best_run is None and line_rules._compiled_decide is None "
+        "and line_rules._compiled_found is None)"
     )
-    env = {"DECHAFF_PURE_PYTHON": "1", "PATH": ""}
+    env = {"DECHAFF_PURE_PYTHON": "1", "PATH": "", "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )

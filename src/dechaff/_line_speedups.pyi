@@ -1,5 +1,6 @@
 """Types of the compiled hot loops of plain-text cleaning (``_line_speedups.pyx``)."""
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -36,3 +37,95 @@ def fill_matrix(
     density_window: int,
     repeat_window: int,
 ) -> None: ...
+
+def split_lines(
+    text: str,
+    max_lines: int,
+    tab_width: int,
+    line_type: type,
+    marker_openers: str,
+    marker: Callable[[str], tuple[str, str]],
+) -> list[Any] | None: ...
+def assemble(
+    source: str, lines: list[Any], decisions: list[Any], main: object, removed_type: type
+) -> tuple[str, list[Any]]: ...
+def repeat_columns(
+    keys: list[str], numbers: list[int], chars: list[int]
+) -> tuple[list[int], list[int], list[float]]: ...
+def cue_columns(
+    texts: list[str],
+    words: list[int],
+    digits: list[float],
+    date_match: Callable[[str, int], object],
+    byline_match: Callable[[str], object],
+    opening_match: Callable[[str, int], object],
+    closed_match: Callable[[str, int], object],
+    cue_max_words: int,
+    credit_max_words: int,
+    credit_head: int,
+    credit_tail: int,
+    byline_min: int,
+    byline_max: int,
+    byline_openers: str,
+    credit_firsts: str,
+    credit_lasts: str,
+) -> tuple[list[bool], list[bool], list[bool]]: ...
+def records(cls: type, columns: list[Any]) -> list[Any]: ...
+def pattern_names(
+    features: list[Any],
+    hint_tokens: frozenset[str],
+    ad_match: Callable[[str], object],
+    notice: Callable[[Any], object],
+    decisions: tuple[object, object, object],
+    nav_max_words: int,
+    caption_min_words: int,
+    pattern_max_words: int,
+    long_line_words: int,
+    prose_min_words: int,
+    ad_min_chars: int,
+    ad_openers: str,
+) -> list[Any]: ...
+def shape_columns(
+    features: list[Any],
+    long_line_words: int,
+    prose_min_words: int,
+    headline_min_words: int,
+    headline_max_words: int,
+) -> tuple[list[bool], list[bool]]: ...
+def headline_again(
+    features: list[Any],
+    out: list[Any],
+    tokens: frozenset[str],
+    again_decision: object,
+    headline_max_words: int,
+    title_overlap: float,
+    title_cover: float,
+) -> None: ...
+def comment_scan(
+    features: list[Any],
+    named: list[Any],
+    prose: list[bool],
+    comment_header: Callable[[Any], bool],
+    time_search: Callable[[str], object],
+    body_min_words: int,
+    min_lines: int,
+    anchor_max_words: int,
+) -> tuple[int, list[int]]: ...
+def region_scores(
+    features: list[Any],
+    named: list[bool],
+    named_cost: float,
+    short_cost: float,
+    long_line_words: int,
+    prose_min_words: int,
+) -> list[float]: ...
+def best_run(scores: list[float], lo: int, hi: int) -> tuple[float, int, int]: ...
+def decide(
+    features: list[Any],
+    named: list[Any],
+    hinted: list[Any],
+    keep: list[bool],
+    names: tuple[object, ...],
+    limits: tuple[int, ...],
+) -> list[Any]: ...
+def found_from(match: Callable[[str, int], object], text: str, openers: str) -> bool: ...

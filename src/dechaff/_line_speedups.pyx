@@ -12,6 +12,7 @@ Characters are classified with CPython's own tables (``Py_UNICODE_ISALPHA`` ... 
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.unicode cimport (
+    PyUnicode_1BYTE_KIND,
     PyUnicode_4BYTE_KIND,
     PyUnicode_DATA,
     PyUnicode_FromKindAndData,
@@ -19,6 +20,7 @@ from cpython.unicode cimport (
     PyUnicode_READ,
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISALPHA,
+    Py_UNICODE_ISDECIMAL,
     Py_UNICODE_ISDIGIT,
     Py_UNICODE_ISSPACE,
     Py_UNICODE_ISUPPER,
@@ -109,6 +111,46 @@ cdef inline Text _text(str text) noexcept:
 
 cdef inline Py_UCS4 _at(Text t, Py_ssize_t i) noexcept:
     return PyUnicode_READ(t.kind, t.data, i)
+
+
+cdef struct CharSet:
+    # A set of characters: ASCII as a bitmap (low: 0-63, high: 64-127), the rest (few or
+    # none) as a ``str`` searched one by one.
+    unsigned long long low
+    unsigned long long high
+    void *rest
+
+
+cdef CharSet _charset(str chars, list keep):
+    """The characters of ``chars`` as a bitmap (ASCII) and a string (the rest); ``keep`` holds
+    that string while the set is in use."""
+    cdef CharSet out
+    cdef Py_ssize_t i
+    cdef unsigned int code
+    cdef Text t = _text(chars)
+    cdef list rest = []
+    out.low = out.high = 0
+    for i in range(t.length):
+        code = _at(t, i)
+        if code < 64:
+            out.low |= 1ULL << code
+        elif code < 128:
+            out.high |= 1ULL << (code - 64)
+        else:
+            rest.append(chars[i])
+    others = "".join(rest)
+    keep.append(others)
+    out.rest = <void *>others
+    return out
+
+
+cdef inline bint _in(CharSet *chars, Py_UCS4 c):
+    cdef unsigned int code = c
+    if code < 64:
+        return (chars.low >> code) & 1
+    if code < 128:
+        return (chars.high >> (code - 64)) & 1
+    return c in <str><object>chars.rest
 
 
 cdef bint _ends_with(Text t, str suffix):
@@ -218,9 +260,51 @@ cdef str _collapsed(str folded, Py_ssize_t *parts):
         PyMem_Free(buffer)
 
 
+cdef str _ascii_key(Text t, unsigned char *buffer, list tokens):
+    """``" ".join(_WORD_RE.findall(text.casefold()))`` for an ASCII ``text`` (casefolding is
+    lowering ``A-Z`` there), its tokens appended to ``tokens``, written in ``buffer``."""
+    cdef Py_ssize_t i, size = 0, start = 0
+    cdef const unsigned char *data = <const unsigned char *>t.data
+    cdef unsigned char c
+    cdef bint inside = False
+    for i in range(t.length):
+        c = data[i]
+        if _ASCII[c] & C_WORD:
+            if not inside:
+                if size:
+                    tokens.append(PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer + start,
+                                                            size - start))
+                    buffer[size] = 32  # (a space)
+                    size += 1
+                start = size
+                inside = True
+            buffer[size] = c + 32 if 65 <= c <= 90 else c
+            size += 1
+        else:
+            inside = False
+    if size:
+        tokens.append(PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer + start,
+                                                size - start))
+    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, size)
+
+
 def line_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars_per_word,
                  Py_ssize_t cjk_chars_per_word, Py_ssize_t cue_max_words):
     """``line_features.reference_line_columns(texts)`` with the module's thresholds given."""
+    cdef unsigned char *buffer = <unsigned char *>PyMem_Malloc(long_line_chars + 1)
+    if buffer == NULL:
+        raise MemoryError()
+    try:
+        return _line_columns(texts, long_line_chars, spaced_chars_per_word, cjk_chars_per_word,
+                             cue_max_words, buffer)
+    finally:
+        PyMem_Free(buffer)
+
+
+cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
+                         Py_ssize_t spaced_chars_per_word, Py_ssize_t cjk_chars_per_word,
+                         Py_ssize_t cue_max_words, unsigned char *buffer):
+    """``line_columns`` with a scratch ``buffer`` of ``long_line_chars`` + 1 characters."""
     cdef list words_col = [], chars_col = [], terminal_col = [], ellipsis_col = [], cut_col = []
     cdef list colon_col = [], digit_col = [], letter_col = [], upper_col = [], capital_col = []
     cdef list separator_col = [], key_col = [], token_col = []
@@ -238,6 +322,10 @@ def line_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars
             # (casefolding keeps every space a space and makes none: the same parts)
             key = _collapsed(text.casefold(), &parts)
             tokens = []
+        elif PyUnicode_IS_ASCII(text):
+            tokens = []
+            key = _ascii_key(t, buffer, tokens)
+            parts = _parts(t)
         else:
             tokens = _tokens(text.casefold())
             key = " ".join(tokens)
@@ -400,7 +488,7 @@ def fill_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list name
     ``raw`` (:data:`RAW_ROWS`) for the caller (numpy's logarithms, as the reference's)."""
     cdef Py_ssize_t n = out.shape[0], i, j, first_body = 0, last_body = 0, last, run
     cdef tuple item, line
-    cdef object hint, marker
+    cdef str hint, marker
     cdef double words, prose, total_words = 0.0, total_prose = 0.0, cumulative = 0.0
     cdef double prose_words, short_sum = 0.0, body_words = 0.0, blank_sum = 0.0
     cdef double bullet_sum = 0.0, prose_sum
@@ -435,7 +523,9 @@ def fill_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list name
         out[i, QUOTE] = 1.0 if marker == "quote" else 0.0
         out[i, INDENT] = min(<double>line[L_INDENT], max_indent) / 4
         out[i, BLANK_BEFORE] = 1.0 if line[L_BLANK_BEFORE] else 0.0
-        out[i, FIRST_OF_REPEATS] = 1.0 if item[F_FIRST] == line[L_NUMBER] else 0.0
+        out[i, FIRST_OF_REPEATS] = (
+            1.0 if <Py_ssize_t>item[F_FIRST] == <Py_ssize_t>line[L_NUMBER] else 0.0
+        )
         prose = 1.0 if words >= long_line_words or (
             words >= prose_min_words and out[i, TERMINAL] > 0
         ) else 0.0
@@ -548,3 +638,593 @@ def fill_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list name
         out[i, DOC_BODY_SHARE] = body_words / total_words
         out[i, DOC_BLANK_SHARE] = blank_sum / <double>n
         out[i, DOC_BULLET_SHARE] = bullet_sum / <double>n
+
+
+# --- lines -----------------------------------------------------------------------------------
+
+cdef extern from "Python.h":
+    ctypedef struct PyTypeObject:
+        pass
+    object PyType_GenericAlloc(PyTypeObject *type, Py_ssize_t nitems)
+    int PyObject_GenericSetAttr(object obj, object name, object value) except -1
+
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_SET_ITEM
+
+
+cdef inline bint _line_break(Py_UCS4 c) noexcept:
+    """Where ``str.splitlines`` cuts (``\\r\\n`` is one break)."""
+    return (
+        c == u"\n" or c == u"\r" or c == u"\x0b" or c == u"\x0c" or c == u"\x1c"
+        or c == u"\x1d" or c == u"\x1e" or c == u"\x85" or c == u"\u2028" or c == u"\u2029"
+    )
+
+
+cdef inline void _put(object record, Py_ssize_t i, object value):
+    Py_INCREF(value)
+    PyTuple_SET_ITEM(record, i, value)
+
+
+cdef object _line(type cls, Py_ssize_t number, Py_ssize_t start, Py_ssize_t end, str text,
+                  Py_ssize_t indent, object marker, bint blank_before):
+    """``cls(number, start, end, text, indent, marker, blank_before)`` for ``lines.Line``."""
+    cdef object out = PyType_GenericAlloc(<PyTypeObject *>cls, 7)
+    _put(out, L_NUMBER, number)
+    _put(out, L_START, start)
+    _put(out, L_END, end)
+    _put(out, L_TEXT, text)
+    _put(out, L_INDENT, indent)
+    _put(out, L_MARKER, marker)
+    _put(out, L_BLANK_BEFORE, blank_before)
+    return out
+
+
+def split_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, type line_type,
+                str marker_openers, object marker):
+    """``lines.reference_split_lines(text, max_lines=max_lines)``, or None when the text has
+    more than ``max_lines`` lines (the reference cuts those). ``marker`` is ``lines._marker``,
+    called on the lines whose first character is a digit or one of ``marker_openers``."""
+    cdef Text t = _text(text)
+    cdef Py_ssize_t n = t.length, offset = 0, end, next_offset, lo, hi, i, indent, raw_lines = 0
+    cdef Py_UCS4 c, first
+    cdef bint blank_before = False
+    cdef list out = []
+    cdef str content, stripped
+    cdef object kind
+    while offset < n:
+        raw_lines += 1
+        if raw_lines > max_lines:
+            return None
+        end = offset
+        while end < n and not _line_break(_at(t, end)):
+            end += 1
+        next_offset = end + 1
+        if end < n and _at(t, end) == u"\r" and end + 1 < n and _at(t, end + 1) == u"\n":
+            next_offset = end + 2
+        if next_offset > n:
+            next_offset = n
+        lo, hi = offset, end
+        while lo < hi and _space(_at(t, lo)):
+            lo += 1
+        while hi > lo and _space(_at(t, hi - 1)):
+            hi -= 1
+        if lo == hi:
+            blank_before = True
+            offset = next_offset
+            continue
+        indent = 0
+        for i in range(offset, lo):
+            indent += tab_width if _at(t, i) == u"\t" else 1
+        content = PyUnicode_Substring(text, lo, hi)
+        first = _at(t, lo)
+        if _digit(first) or first in marker_openers:
+            kind, stripped = marker(content)
+            stripped = stripped.strip()
+        else:
+            kind, stripped = "", content
+        out.append(_line(line_type, len(out), lo, hi, stripped, indent, kind, blank_before))
+        blank_before = False
+        offset = next_offset
+    return out
+
+
+# --- the result ------------------------------------------------------------------------------
+
+cdef str _KIND = "kind", _START = "start", _END = "end", _TEXT = "text", _REASON = "reason"
+
+
+def assemble(str source, list lines, list decisions, object main, type removed_type):
+    """``clean._reference_assemble``'s (kept text, removed records): the lines whose decision's
+    kind is ``main`` joined (a blank line where the input had one), a ``removed_type`` record
+    (kind value, start, end, text, reason) for every other line."""
+    cdef list parts = [], removed = []
+    cdef bint gap = False
+    cdef Py_ssize_t i, n = len(lines)
+    cdef tuple line
+    cdef object decision, kind, record, start, end
+    if len(decisions) != n:
+        raise ValueError("one decision per line")
+    for i in range(n):
+        line = <tuple>lines[i]
+        decision = decisions[i]
+        gap = gap or line[L_BLANK_BEFORE]
+        start, end = line[L_START], line[L_END]
+        kind = decision.kind
+        if kind is main:
+            if parts:
+                parts.append("\n\n" if gap else "\n")
+            parts.append(PyUnicode_Substring(source, start, end))
+            gap = False
+            continue
+        record = PyType_GenericAlloc(<PyTypeObject *>removed_type, 0)
+        PyObject_GenericSetAttr(record, _KIND, kind._value_)
+        PyObject_GenericSetAttr(record, _START, start)
+        PyObject_GenericSetAttr(record, _END, end)
+        PyObject_GenericSetAttr(record, _TEXT, PyUnicode_Substring(source, start, end))
+        PyObject_GenericSetAttr(record, _REASON, decision.reason)
+        removed.append(record)
+    return "".join(parts), removed
+
+
+# --- the document's facts and the records ----------------------------------------------------
+
+def repeat_columns(list keys, list numbers, list chars):
+    """``line_features.reference_repeat_columns(keys, numbers, chars)``: (repeats, first line
+    with the same key, position) per line."""
+    cdef Py_ssize_t i, n = len(keys), total = 0, before = 0, at
+    cdef dict seen = {}
+    cdef list repeats = [], firsts = [], positions = []
+    cdef str key
+    cdef object found
+    cdef Py_ssize_t *first = <Py_ssize_t *>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *count = <Py_ssize_t *>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    if first == NULL or count == NULL:
+        PyMem_Free(first)
+        PyMem_Free(count)
+        raise MemoryError()
+    try:
+        # first[i]: the line where line i's key first came (i itself for an empty key);
+        # count[j]: the lines with the key first seen at j
+        for i in range(n):
+            key = <str>keys[i]
+            total += <Py_ssize_t>chars[i]
+            count[i] = 0
+            if not key:
+                first[i] = i
+                continue
+            found = seen.get(key)
+            if found is None:
+                seen[key] = i
+                first[i] = i
+            else:
+                first[i] = <Py_ssize_t>found
+            count[first[i]] += 1
+        if total == 0:
+            total = 1
+        for i in range(n):
+            at = first[i]
+            if <str>keys[i]:
+                repeats.append(count[at])
+            else:
+                repeats.append(1)
+            firsts.append(numbers[at])
+            positions.append(before / <double>total)
+            before += <Py_ssize_t>chars[i]
+    finally:
+        PyMem_Free(first)
+        PyMem_Free(count)
+    return repeats, firsts, positions
+
+
+cdef inline bint _credit_gate(Text t, Py_ssize_t head, Py_ssize_t tail) noexcept:
+    """Whether ``line_features._credit``'s cheap check passes: ``:/(|`` or ``etty`` among the
+    first ``head`` or the last ``tail`` characters."""
+    cdef Py_ssize_t lo, hi, i
+    cdef Py_UCS4 c
+    for lo, hi in ((0, min(head, t.length)), (max(t.length - tail, 0), t.length)):
+        for i in range(lo, hi):
+            c = _at(t, i)
+            if c == u":" or c == u"/" or c == u"(" or c == u"|":
+                return True
+            if (c == u"e" and i + 3 < hi and _at(t, i + 1) == u"t" and _at(t, i + 2) == u"t"
+                    and _at(t, i + 3) == u"y"):
+                return True
+    return False
+
+
+cdef bint _dated(str text, object date_match):
+    """``_DATE_RE.search(text) is not None``: every match starts with a decimal digit at a word
+    boundary, so only those places are tried (``match`` at a place sees the characters before
+    it, as ``search`` does)."""
+    cdef Text t = _text(text)
+    cdef Py_ssize_t i
+    for i in range(t.length):
+        if Py_UNICODE_ISDECIMAL(_at(t, i)) and (i == 0 or not _word(_at(t, i - 1))):
+            if date_match(text, i) is not None:
+                return True
+    return False
+
+
+cdef inline bint _followed_by(Text t, Py_ssize_t i, CharSet *chars):
+    """Whether the first character after place ``i`` and any spaces is one of ``chars``."""
+    i += 1
+    while i < t.length and Py_UNICODE_ISSPACE(_at(t, i)):
+        i += 1
+    return i < t.length and _in(chars, _at(t, i))
+
+
+cdef bint _credited(str text, object opening_match, object closed_match,
+                    Py_ssize_t head, Py_ssize_t tail, CharSet *firsts, CharSet *lasts):
+    """``line_features._credit(text)`` past its cheap check: the opening pattern tried where
+    its matches may start (``/`` before a credit word's first letter, ``(p``, ``ge`` at a word
+    boundary: ``\\bgetty``), the reversed closing one where its may (``:/|)`` before a credit
+    word's last letter); ``firsts``, ``lasts``: those letters, any case."""
+    cdef Py_ssize_t n = len(text), i
+    cdef str ends = (
+        PyUnicode_Substring(text, 0, min(head, n)) + u" … "
+        + PyUnicode_Substring(text, max(n - tail, 0), n)
+    )
+    cdef Text t = _text(ends)
+    cdef Py_UCS4 c, after
+    cdef bint candidate
+    for i in range(t.length):
+        c = _at(t, i)
+        after = _at(t, i + 1) if i + 1 < t.length else 0
+        if c == u"/":
+            candidate = _followed_by(t, i, firsts)
+        elif c == u"(":
+            candidate = after == u"p" or after == u"P"
+        elif c == u"g" or c == u"G":
+            candidate = (after == u"e" or after == u"E") and (i == 0 or not _word(_at(t, i - 1)))
+        else:
+            candidate = False
+        if candidate and opening_match(ends, i) is not None:
+            return True
+    cdef str backwards = ends[::-1]
+    t = _text(backwards)
+    for i in range(t.length):
+        c = _at(t, i)
+        if (c == u":" or c == u"/" or c == u"|" or c == u")") and _followed_by(t, i, lasts):
+            if closed_match(backwards, i) is not None:
+                return True
+    return False
+
+
+cdef inline bint _byline_gate(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    """A space or ``:`` at one of the places ``_BYLINE_RE`` needs one (after its shortest to
+    its longest cue word)."""
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    for i in range(lo, min(hi + 1, t.length)):
+        c = _at(t, i)
+        if c == u":" or Py_UNICODE_ISSPACE(c):
+            return True
+    return False
+
+
+def cue_columns(list texts, list words, list digits, object date_match, object byline_match,
+                object opening_match, object closed_match, Py_ssize_t cue_max_words,
+                Py_ssize_t credit_max_words, Py_ssize_t credit_head, Py_ssize_t credit_tail,
+                Py_ssize_t byline_min, Py_ssize_t byline_max, str byline_openers,
+                str credit_firsts, str credit_lasts):
+    """``line_features.reference_cue_columns``: (dated, byline cue, credit cue) per line, the
+    patterns (``*_match``: the ``match`` of ``_DATE_RE``, ``_BYLINE_RE``,
+    ``_CREDIT_OPENING_RE``, ``_CREDIT_CLOSED_REVERSED_RE``) tried only where they may hold
+    (a byline opens with one of ``byline_openers``; a credit word with one of ``credit_firsts``
+    and ends with one of ``credit_lasts``)."""
+    cdef Py_ssize_t i, n = len(texts), count
+    cdef list dated = [], byline = [], credits = [], keep = []
+    cdef str text
+    cdef CharSet firsts = _charset(credit_firsts, keep), lasts = _charset(credit_lasts, keep)
+    cdef Text t
+    cdef bint found
+    for i in range(n):
+        text = <str>texts[i]
+        count = <Py_ssize_t>words[i]
+        t = _text(text)
+        found = <double>digits[i] > 0 and _dated(text, date_match)
+        dated.append(found)
+        found = (
+            count <= cue_max_words and t.length > 0 and _at(t, 0) in byline_openers
+            and _byline_gate(t, byline_min, byline_max)
+        )
+        byline.append(found and byline_match(text) is not None)
+        found = count <= credit_max_words and _credit_gate(t, credit_head, credit_tail)
+        credits.append(
+            found and _credited(text, opening_match, closed_match, credit_head, credit_tail,
+                                &firsts, &lasts)
+        )
+    return dated, byline, credits
+
+
+def records(type cls, list columns):
+    """``list(map(cls._make, zip(*columns)))`` for a named tuple class ``cls`` (the columns of
+    one length, one per field)."""
+    cdef Py_ssize_t i, j, n, width = len(columns)
+    cdef list out = [], column
+    cdef object record, value
+    n = len(columns[0]) if width else 0
+    for column in columns:
+        if len(column) != n:
+            raise ValueError("columns of different lengths")
+    for i in range(n):
+        record = PyType_GenericAlloc(<PyTypeObject *>cls, width)
+        for j in range(width):
+            value = (<list>columns[j])[i]
+            Py_INCREF(value)
+            PyTuple_SET_ITEM(record, j, value)
+        out.append(record)
+    return out
+
+
+# --- names -----------------------------------------------------------------------------------
+
+cdef str _AD_STRIP = u" .:…>»"
+
+
+cdef Py_ssize_t _stripped_length(str text, str strip):
+    """``len(text.rstrip(strip))``."""
+    cdef Text t = _text(text)
+    cdef Py_ssize_t n = t.length
+    while n > 0 and _at(t, n - 1) in strip:
+        n -= 1
+    return n
+
+
+cdef bint _advertising(str text, object ad_match, str openers, Py_ssize_t min_chars):
+    """``ad_match(text.rstrip(_AD_STRIP))``, tried only on labels long enough that open with
+    one of ``openers``."""
+    cdef Py_ssize_t n = _stripped_length(text, _AD_STRIP)
+    if n < min_chars or text[0] not in openers:
+        return False
+    return bool(ad_match(text if n == len(text) else PyUnicode_Substring(text, 0, n)))
+
+
+def pattern_names(list features, frozenset hint_tokens, object ad_match, object notice,
+                  tuple decisions, Py_ssize_t nav_max_words, Py_ssize_t caption_min_words,
+                  Py_ssize_t pattern_max_words, Py_ssize_t long_line_words,
+                  Py_ssize_t prose_min_words, Py_ssize_t ad_min_chars, str ad_openers):
+    """``line_rules.reference_pattern_names(features)``: ``decisions`` are (only symbols, an
+    advertising label, a credited caption); ``notice`` names the lines that hold one of
+    ``hint_tokens`` (or ``©``, ``(c)``); ``ad_match`` is tried on labels of at least
+    ``ad_min_chars`` characters (its shortest match) opening with one of ``ad_openers``."""
+    cdef list out = []
+    cdef tuple item
+    cdef str text
+    cdef object token, entry
+    cdef Py_ssize_t words
+    cdef bint hinted, prose
+    symbols, ad_label, credited = decisions
+    for entry in features:
+        item = <tuple>entry
+        text = <str>(<tuple>item[F_LINE])[L_TEXT]
+        words = <Py_ssize_t>item[F_WORDS]
+        if <double>item[F_LETTER_SHARE] == 0.0 and <double>item[F_DIGIT_SHARE] == 0.0:
+            out.append(symbols)
+            continue
+        if words <= nav_max_words and _advertising(text, ad_match, ad_openers, ad_min_chars):
+            out.append(ad_label)
+            continue
+        prose = words >= long_line_words or (words >= prose_min_words and item[F_TERMINAL])
+        if item[F_CREDIT_CUE] and not prose and words >= caption_min_words:
+            out.append(credited)
+            continue
+        if words > pattern_max_words:
+            out.append(None)
+            continue
+        hinted = u"©" in text or u"(c)" in text
+        if not hinted:
+            for token in <list>item[F_TOKENS]:
+                if token in hint_tokens:
+                    hinted = True
+                    break
+        out.append(notice(item) if hinted else None)
+    return out
+
+
+def shape_columns(list features, Py_ssize_t long_line_words, Py_ssize_t prose_min_words,
+                  Py_ssize_t headline_min_words, Py_ssize_t headline_max_words):
+    """``line_rules.reference_shape_columns(features)``: (prose, headline-shaped) per line."""
+    cdef list prose = [], shaped = []
+    cdef tuple item
+    cdef object entry
+    cdef Py_ssize_t words
+    cdef bint terminal
+    cdef str text
+    cdef Py_UCS4 last
+    for entry in features:
+        item = <tuple>entry
+        words = <Py_ssize_t>item[F_WORDS]
+        terminal = item[F_TERMINAL]
+        prose.append(words >= long_line_words or (words >= prose_min_words and terminal))
+        if headline_min_words <= words <= headline_max_words and not item[F_ELLIPSIS]:
+            if terminal:
+                text = <str>(<tuple>item[F_LINE])[L_TEXT]
+                last = text[len(text) - 1] if text else 0
+                shaped.append(last == u"?" or last == u"!")
+            else:
+                shaped.append(True)
+        else:
+            shaped.append(False)
+    return prose, shaped
+
+
+def headline_again(list features, list out, frozenset tokens, object again_decision,
+                   Py_ssize_t headline_max_words, double title_overlap, double title_cover):
+    """``line_rules.reference_headline_again(features, out, tokens)``: the lines sharing
+    enough of the headline's ``tokens`` are named ``again_decision``."""
+    cdef Py_ssize_t i, n = len(features), inside, m
+    cdef tuple item
+    cdef list line_tokens
+    cdef object token
+    cdef set shared
+    for i in range(1, n):
+        item = <tuple>features[i]
+        line_tokens = <list>item[F_TOKENS]
+        if out[i] is not None or <Py_ssize_t>item[F_WORDS] > headline_max_words or not line_tokens:
+            continue
+        inside = 0
+        shared = None
+        for token in line_tokens:
+            if token in tokens:
+                inside += 1
+                if shared is None:
+                    shared = set()
+                shared.add(token)
+        if shared is None:
+            continue
+        m = len(line_tokens)
+        if (inside / <double>m >= title_overlap
+                and len(shared) / <double>len(tokens) >= title_cover):
+            out[i] = again_decision
+    return None
+
+
+def comment_scan(list features, list named, list prose, object comment_header,
+                 object time_search, Py_ssize_t body_min_words, Py_ssize_t min_lines,
+                 Py_ssize_t anchor_max_words):
+    """``line_rules.reference_comment_scan(features, named, prose)``: (the heading's index or
+    the number of lines, the possible signature lines before it)."""
+    cdef Py_ssize_t i, n = len(features), prose_words = 0, words
+    cdef list found = []
+    cdef tuple item
+    for i in range(n):
+        item = <tuple>features[i]
+        words = <Py_ssize_t>item[F_WORDS]
+        if prose_words >= body_min_words and named[i] is None:
+            if n - i > min_lines and comment_header(item):
+                return i, found
+            if (item[F_DATED] and words <= anchor_max_words
+                    and time_search((<tuple>item[F_LINE])[L_TEXT])):
+                found.append(i)
+        if prose[i]:
+            prose_words += words
+    return n, found
+
+
+# --- the body region -------------------------------------------------------------------------
+
+def region_scores(list features, list named, double named_cost, double short_cost,
+                  Py_ssize_t long_line_words, Py_ssize_t prose_min_words):
+    """``line_features.reference_region_scores(features, named)``."""
+    cdef Py_ssize_t i, n = len(features), words
+    cdef list out = []
+    cdef tuple item
+    if len(named) != n:
+        raise ValueError("one flag per line")
+    for i in range(n):
+        item = <tuple>features[i]
+        words = <Py_ssize_t>item[F_WORDS]
+        if named[i]:
+            out.append(-named_cost)
+        elif words >= long_line_words or (words >= prose_min_words and item[F_TERMINAL]):
+            out.append(<double>words)
+        else:
+            out.append(-short_cost)
+    return out
+
+
+def best_run(list scores, Py_ssize_t lo, Py_ssize_t hi):
+    """``line_features.reference_best_run(scores, lo, hi)``."""
+    cdef double best = 0.0, total = 0.0
+    cdef Py_ssize_t best_start = lo, best_end = lo, start = lo, index
+    for index in range(lo, hi):
+        if total <= 0:
+            total, start = 0.0, index
+        total += <double>scores[index]
+        if total > best:
+            best, best_start, best_end = total, start, index + 1
+    return best, best_start, best_end
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+cdef inline bint _prose(tuple item, Py_ssize_t long_line_words, Py_ssize_t prose_min_words):
+    """``LineFeatures.prose``."""
+    cdef Py_ssize_t words = <Py_ssize_t>item[F_WORDS]
+    return words >= long_line_words or (words >= prose_min_words and item[F_TERMINAL])
+
+
+cdef inline bint _shaped(tuple item, Py_ssize_t headline_min_words,
+                         Py_ssize_t headline_max_words):
+    """``line_rules._headline_shaped(item)``."""
+    cdef Py_ssize_t words = <Py_ssize_t>item[F_WORDS]
+    cdef str text
+    cdef Py_ssize_t n
+    if not (headline_min_words <= words <= headline_max_words) or item[F_ELLIPSIS]:
+        return False
+    if not item[F_TERMINAL]:
+        return True
+    text = <str>(<tuple>item[F_LINE])[L_TEXT]
+    n = len(text)
+    return n > 0 and (text[n - 1] == u"?" or text[n - 1] == u"!")
+
+
+def decide(list features, list named, list hinted, list keep, tuple names, tuple limits):
+    """``line_rules.reference_decide``: ``names`` are the decisions (keep, duplicate, byline,
+    dateline before/after, credit, tag, menu before/after, teaser after, outside before/after),
+    ``limits`` the word counts (duplicate min, byline max, dateline max, tag max, nav max,
+    headline min, headline max, long line, prose min)."""
+    cdef Py_ssize_t i, n = len(features), words
+    cdef Py_ssize_t duplicate_min, byline_max, dateline_max, tag_max, nav_max
+    cdef Py_ssize_t headline_min, headline_max, long_line, prose_min
+    cdef list out = []
+    cdef tuple item
+    cdef object decision, hint
+    cdef str key, previous = ""
+    cdef bint seen_body = False, head, terminal
+    (keep_it, duplicate, byline, dateline_head, dateline_tail, credit, tag, menu_head,
+     menu_tail, teaser_after, outside_head, outside_tail) = names
+    (duplicate_min, byline_max, dateline_max, tag_max, nav_max, headline_min, headline_max,
+     long_line, prose_min) = limits
+    if len(named) != n or len(hinted) != n or len(keep) != n:
+        raise ValueError("one name, hint and keep per line")
+    for i in range(n):
+        item = <tuple>features[i]
+        decision = named[i]
+        if decision is None and keep[i]:
+            key = <str>item[F_KEY]
+            if key and key == previous and <Py_ssize_t>item[F_WORDS] >= duplicate_min:
+                decision = duplicate
+            else:
+                decision = keep_it
+                seen_body = seen_body or _prose(item, long_line, prose_min)
+            previous = key
+        elif decision is None:
+            hint = hinted[i]
+            if hint:
+                decision = hint
+            else:
+                head = not seen_body
+                words = <Py_ssize_t>item[F_WORDS]
+                terminal = item[F_TERMINAL]
+                if head and words <= byline_max and item[F_BYLINE_CUE]:
+                    decision = byline
+                elif words <= dateline_max and item[F_DATED] and not terminal:
+                    decision = dateline_head if head else dateline_tail
+                elif item[F_CREDIT_CUE]:
+                    decision = credit
+                elif head and words <= tag_max and not terminal:
+                    decision = tag
+                elif words <= nav_max or item[F_SEPARATORS]:
+                    decision = menu_head if head else menu_tail
+                elif not head and _shaped(item, headline_min, headline_max):
+                    decision = teaser_after
+                else:
+                    decision = outside_head if head else outside_tail
+        out.append(decision)
+    return out
+
+
+def found_from(object match, str text, str openers):
+    """``pattern.search(text) is not None`` for the ``pattern`` whose ``match`` is given and
+    whose every match starts with one of ``openers``: only those places are tried (``match``
+    at a place sees the characters before it, as ``search`` does)."""
+    cdef Text t = _text(text)
+    cdef Py_ssize_t i
+    cdef list keep = []
+    cdef CharSet starts = _charset(openers, keep)
+    for i in range(t.length):
+        if _in(&starts, _at(t, i)) and match(text, i) is not None:
+            return True
+    return False

@@ -13,7 +13,7 @@ from typing import Literal
 from dechaff.line_features import line_features
 from dechaff.line_model import LineKeeper, default_keeper
 from dechaff.line_rules import Decision, Kind, decide, name_lines
-from dechaff.lines import Line, split_lines
+from dechaff.lines import Line, compiled_line, split_lines
 
 CleanFavor = Literal["precision", "balanced", "recall"]
 CLEAN_FAVORS: tuple[CleanFavor, ...] = ("precision", "balanced", "recall")
@@ -70,6 +70,21 @@ def clean_with(
 
 
 def _assemble(source: str, lines: list[Line], decisions: list[Decision]) -> Cleaned:
+    """The kept lines joined into the article, a :class:`Removed` for every other line.
+
+    :func:`reference_assemble`, compiled when the extension is there.
+    """
+    if _compiled_assemble is None:
+        return reference_assemble(source, lines, decisions)
+    text, removed = _compiled_assemble(source, lines, decisions, Kind.MAIN, Removed)
+    return Cleaned(text, removed)
+
+
+_compiled_assemble = compiled_line("assemble")
+
+
+def reference_assemble(source: str, lines: list[Line], decisions: list[Decision]) -> Cleaned:
+    """:func:`_assemble` in Python alone (the reference for the compiled pass)."""
     parts: list[str] = []
     removed: list[Removed] = []
     gap = False

@@ -74,11 +74,22 @@ _BYLINE_RE = re.compile(
     r"|author|autor|auteur|autore|redakcja|text|texto|texte|testo)\b[\s:]",
     re.IGNORECASE,
 )
+BYLINE_CUE_MIN_CHARS = 2
+"""The shortest cue word of ``_BYLINE_RE`` ("by", "di"): a space or colon comes after it..."""
+BYLINE_CUE_MAX_CHARS = 10
+"""...or after the longest ("written by"), so a line with none in between is not tried."""
+_BYLINE_OPENERS = "ABDOPRTVWabdoprtvwАОаоᲂ"
+"""The characters a match of ``_BYLINE_RE`` may start with (its cue words' first letters and
+their case-insensitive equivalents, as ``re`` has them; checked by the tests)."""
 _CREDIT_WORDS = (
     "photo", "foto", "image", "imagen", "immagine", "bild", "picture", "pic", "credit", "crédit",
     "crédito", "фото", "getty", "afp", "reuters", "epa", "shutterstock", "istock", "dpa",
     "xinhua", "anadolu", "ap",
 )
+_CREDIT_FIRSTS = "ABCDEFGIPRSXabcdefgiprsxİıſФф"
+"""The characters a credit word may start with (any case, as ``re`` matches them)..."""
+_CREDIT_LASTS = "ACDEKNOPSTUYacdeknopstuyſОоᲂ\u212a"
+"""...and end with (both checked by the tests)."""
 _CREDIT_RE = re.compile(
     rf"\b(?:{'|'.join(_CREDIT_WORDS)})\b\s*[:/|)]"
     rf"|/\s*(?:{'|'.join(_CREDIT_WORDS)})\b|\(photo\b|\bgetty images\b",
@@ -265,28 +276,24 @@ def line_columns(texts: Sequence[str]) -> LineColumns:
     )
 
 
-def line_features(lines: Sequence[Line], title: str | None = None) -> list[LineFeatures]:
-    """One :class:`LineFeatures` per line; ``title`` is the headline when known.
-
-    Built column by column: the line-local facts in one (compiled) pass, the document's facts
-    (repeats, position, headline overlap) and the cue patterns on the lines short enough.
-    """
-    texts = [line.text for line in lines]
-    (words, chars, terminal, ellipsis, cut, colon, digits, letters, upper, capitals,
-     separators, keys, tokens) = line_columns(texts)
-    numbers = [line.number for line in lines]
+def reference_repeat_columns(
+    keys: Sequence[str], numbers: Sequence[int], chars: Sequence[int]
+) -> tuple[list[int], list[int], list[float]]:
+    """(repeats, first line with the same key, position) per line (the reference for the
+    compiled pass)."""
     counts = Counter(keys)
     first = dict(zip(reversed(keys), reversed(numbers), strict=True))  # the earliest wins
     repeats = [counts[key] if key else 1 for key in keys]
     firsts = [first[key] if key else number for key, number in zip(keys, numbers, strict=True)]
     total = sum(chars) or 1
     positions = [before / total for before in accumulate(chars[:-1], initial=0)] if chars else []
-    title_tokens = frozenset(normalise(title).split()) if title else frozenset()
-    if title_tokens:
-        overlaps = [_overlap(line_tokens, title_tokens) for line_tokens in tokens]
-        inside, cover = [a for a, _ in overlaps], [b for _, b in overlaps]
-    else:
-        inside = cover = [0.0] * len(lines)
+    return repeats, firsts, positions
+
+
+def reference_cue_columns(
+    texts: Sequence[str], words: Sequence[int], digits: Sequence[float]
+) -> tuple[list[bool], list[bool], list[bool]]:
+    """(dated, byline cue, credit cue) per line (the reference for the compiled pass)."""
     dated = [
         share > 0 and _DATE_RE.search(text) is not None
         for text, share in zip(texts, digits, strict=True)
@@ -299,30 +306,105 @@ def line_features(lines: Sequence[Line], title: str | None = None) -> list[LineF
         count <= CREDIT_MAX_WORDS and _credit(text)
         for text, count in zip(texts, words, strict=True)
     ]
-    return list(
-        map(
-            LineFeatures._make,
-            zip(
-                lines, words, chars, terminal, ellipsis, cut, colon, digits, letters, upper,
-                capitals, separators, keys, tokens, repeats, firsts, inside, cover, positions,
-                dated, byline, credit, strict=True,
-            ),
-        )
+    return dated, byline, credit
+
+
+def reference_records(columns: Sequence[Sequence[Any]]) -> list[LineFeatures]:
+    """One :class:`LineFeatures` per row of ``columns`` (one column per field)."""
+    return list(map(LineFeatures._make, zip(*columns, strict=True)))
+
+
+_compiled_repeats: Callable[..., tuple[list[int], list[int], list[float]]] | None = (
+    compiled_line("repeat_columns")
+)
+_compiled_cues: Callable[..., tuple[list[bool], list[bool], list[bool]]] | None = (
+    compiled_line("cue_columns")
+)
+_compiled_records: Callable[..., list[LineFeatures]] | None = compiled_line("records")
+
+
+def _document_columns(
+    texts: list[str], numbers: list[int], columns: LineColumns
+) -> tuple[list[int], list[int], list[float], list[bool], list[bool], list[bool]]:
+    """(repeats, firsts, positions, dated, byline cue, credit cue): compiled when the extension
+    is there, else the references."""
+    words, chars, digits, keys = columns[0], columns[1], columns[6], columns[11]
+    if _compiled_repeats is None or _compiled_cues is None:
+        return (*reference_repeat_columns(keys, numbers, chars),
+                *reference_cue_columns(texts, words, digits))
+    return (
+        *_compiled_repeats(keys, numbers, chars),
+        *_compiled_cues(
+            texts, words, digits, _DATE_RE.match, _BYLINE_RE.match, _CREDIT_OPENING_RE.match,
+            _CREDIT_CLOSED_REVERSED_RE.match, CUE_MAX_WORDS, CREDIT_MAX_WORDS,
+            CREDIT_HEAD_CHARS, CREDIT_TAIL_CHARS, BYLINE_CUE_MIN_CHARS, BYLINE_CUE_MAX_CHARS,
+            _BYLINE_OPENERS, _CREDIT_FIRSTS, _CREDIT_LASTS,
+        ),
     )
+
+
+def line_features(lines: Sequence[Line], title: str | None = None) -> list[LineFeatures]:
+    """One :class:`LineFeatures` per line; ``title`` is the headline when known.
+
+    Built column by column: the line-local facts in one (compiled) pass, the document's facts
+    (repeats, position, headline overlap) and the cue patterns on the lines short enough.
+    """
+    lines = list(lines)
+    texts = [line.text for line in lines]
+    columns = line_columns(texts)
+    numbers = [line.number for line in lines]
+    repeats, firsts, positions, dated, byline, credit = _document_columns(texts, numbers, columns)
+    title_tokens = frozenset(normalise(title).split()) if title else frozenset()
+    if title_tokens:
+        overlaps = [_overlap(line_tokens, title_tokens) for line_tokens in columns[12]]
+        inside, cover = [a for a, _ in overlaps], [b for _, b in overlaps]
+    else:
+        inside = cover = [0.0] * len(lines)
+    rows: list[Sequence[Any]] = [
+        lines, *columns, repeats, firsts, inside, cover, positions, dated, byline, credit
+    ]
+    if _compiled_records is None:
+        return reference_records(rows)
+    return _compiled_records(LineFeatures, rows)
 
 
 # --- the body region -------------------------------------------------------------------------
 
 
 def region_scores(features: Sequence[LineFeatures], named: Sequence[bool]) -> list[float]:
-    """Per line: + its words when prose, a small cost when not, a larger one when named chaff."""
+    """Per line: + its words when prose, a small cost when not, a larger one when named chaff.
+
+    :func:`reference_region_scores`, compiled when the extension is there.
+    """
+    if _compiled_scores is None:
+        return reference_region_scores(features, named)
+    return _compiled_scores(
+        list(features), list(named), NAMED_COST, SHORT_COST, LONG_LINE_WORDS, PROSE_MIN_WORDS
+    )
+
+
+def reference_region_scores(
+    features: Sequence[LineFeatures], named: Sequence[bool]
+) -> list[float]:
+    """:func:`region_scores` in Python alone (the reference for the compiled pass)."""
     return [
         -NAMED_COST if is_named else float(item.words) if item.prose else -SHORT_COST
         for item, is_named in zip(features, named, strict=True)
     ]
 
 
+_compiled_scores: Callable[..., list[float]] | None = compiled_line("region_scores")
+_compiled_best_run: Callable[..., tuple[float, int, int]] | None = compiled_line("best_run")
+
+
 def _best_run(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
+    """:func:`reference_best_run`, compiled when the extension is there."""
+    if _compiled_best_run is None:
+        return reference_best_run(scores, lo, hi)
+    return _compiled_best_run(scores, lo, hi)
+
+
+def reference_best_run(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
     """(sum, start, end) of the best-scoring run of ``scores[lo:hi]`` (Kadane)."""
     best, best_start, best_end = 0.0, lo, lo
     total, start = 0.0, lo
@@ -337,6 +419,7 @@ def _best_run(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, in
 
 def body_regions(scores: Sequence[float]) -> list[tuple[int, int]]:
     """Index ranges of the body: the best run, plus runs beside it at least a share as good."""
+    scores = list(scores)
     best, start, end = _best_run(scores, 0, len(scores))
     if best < REGION_MIN_WORDS:
         return []
@@ -530,8 +613,7 @@ def line_matrix(
         REPEAT_WINDOW,
     )
     logs = np.log1p(raw[: len(_LOG1P_COLUMNS)])
-    for row, name in enumerate(_LOG1P_COLUMNS):
-        out[:, _COLUMN[name]] = logs[row]
+    out[:, _LOG1P_INDEX] = logs.T
     out[:, _COLUMN["log_repeats"]] = np.log(raw[-1])
     log_words = logs[0]
     _shifted(out, _COLUMN["previous_log_words"], log_words, 1)
@@ -542,6 +624,7 @@ def line_matrix(
 
 
 _COLUMN = {name: i for i, name in enumerate(LINE_FEATURE_NAMES)}
+_LOG1P_INDEX = [_COLUMN[name] for name in _LOG1P_COLUMNS]
 
 
 def reference_line_matrix(

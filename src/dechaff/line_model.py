@@ -71,7 +71,8 @@ class LineModel:
         if not features:
             return []
         threshold = self.thresholds.get(favor, self.thresholds["balanced"])
-        return [bool(p >= threshold) for p in self.probabilities(features, naming)]
+        kept: list[bool] = (self.probabilities(features, naming) >= threshold).tolist()
+        return kept
 
 
 @lru_cache(maxsize=1)

@@ -24,13 +24,21 @@ headline); the few word lists (``By``, ``Photo``, cookie, ©) are secondary, mul
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from itertools import pairwise
+from itertools import compress, pairwise
 
 from dechaff.classify import Label
-from dechaff.line_features import SHORT_LINE_WORDS, LineFeatures, body_regions, region_scores
+from dechaff.line_features import (
+    LONG_LINE_WORDS,
+    PROSE_MIN_WORDS,
+    SHORT_LINE_WORDS,
+    LineFeatures,
+    body_regions,
+    region_scores,
+)
+from dechaff.lines import compiled_line
 
 
 class Kind(str, Enum):
@@ -135,6 +143,15 @@ _CONSENT_RE = re.compile(
     re.IGNORECASE,
 )
 _NEWSLETTER_RE = re.compile(r"newsletter|subscribe|abonn|suscrib|iscriviti|подпис", re.IGNORECASE)
+_COPYRIGHT_OPENERS = "©(ACTWactwВвᲀ"
+"""The characters a match of ``_COPYRIGHT_RE`` may start with (its alternatives' first
+characters and their case-insensitive equivalents, as ``re`` has them)."""
+_COOKIE_OPENERS = "CcКк"
+"""The same for ``_COOKIE_RE``..."""
+_CONSENT_OPENERS = "ABCDENPSWZabcdenpswzſСсᲃ"
+"""...``_CONSENT_RE``..."""
+_NEWSLETTER_OPENERS = "AINSainsİıſПп"
+"""...and ``_NEWSLETTER_RE`` (checked against the patterns by the tests)."""
 _SHARE_WORDS = frozenset(
     "share shares sharing tweet facebook twitter x whatsapp linkedin pinterest reddit email e mail"
     " print telegram messenger flipboard tumblr vk weibo wechat xing pocket threads bluesky"
@@ -163,6 +180,10 @@ _COMMENT_HEADER_RE = re.compile(
     re.IGNORECASE,
 )
 """A comment section's heading: "34 responses to ...", "Comments (12)", "Leave a Reply"."""
+AD_MIN_CHARS = 6
+"""The shortest label ``_AD_RE`` matches ("annons", "mainos"): shorter lines are not tried."""
+_AD_OPENERS = "ACLMPRSWaclmprsw\u017f\u0420\u0440"
+"""The characters a match of ``_AD_RE`` may start with (checked by the tests)."""
 _TEMPLATE_TOKEN_RE = re.compile(r"\d+|[^\W\d_]+")
 _TIME_RE = re.compile(r"\b\d{1,2}:\d{2}\b")
 _AD_RE = re.compile(
@@ -182,6 +203,7 @@ class Decision:
 
 
 KEEP = Decision(Kind.MAIN, "body")
+_DUPLICATE = Decision(Kind.DUPLICATE, "repeats the line before")
 
 Named = list["Decision | None"]
 
@@ -201,12 +223,50 @@ class Naming:
 
 def name_lines(features: Sequence[LineFeatures], *, has_title: bool = False) -> Naming:
     """The rules' names for the lines (``None`` where they have nothing to say)."""
-    named: Named = [_pattern(item) if _may_name(item) else None for item in features]
+    named = _pattern_names(features)
     hinted: Named = [None] * len(features)
-    _teasers(features, named, hinted)
-    _headline(features, named if has_title else hinted, given=has_title)
-    _comments(features, named)
+    prose, shaped = shape_columns(features)
+    _teasers(features, named, hinted, prose, shaped)
+    _headline(features, named if has_title else hinted, given=has_title, shaped=shaped)
+    _comments(features, named, prose)
     return Naming(named, hinted)
+
+
+def reference_shape_columns(features: Sequence[LineFeatures]) -> tuple[list[bool], list[bool]]:
+    """(prose, headline-shaped) per line (the reference for the compiled pass)."""
+    return [item.prose for item in features], [_headline_shaped(item) for item in features]
+
+
+def shape_columns(features: Sequence[LineFeatures]) -> tuple[list[bool], list[bool]]:
+    """:func:`reference_shape_columns`, compiled when the extension is there."""
+    if _compiled_shapes is None:
+        return reference_shape_columns(features)
+    return _compiled_shapes(
+        list(features), LONG_LINE_WORDS, PROSE_MIN_WORDS, HEADLINE_MIN_WORDS, HEADLINE_MAX_WORDS
+    )
+
+
+_compiled_shapes: Callable[..., tuple[list[bool], list[bool]]] | None = compiled_line(
+    "shape_columns"
+)
+
+
+def reference_pattern_names(features: Sequence[LineFeatures]) -> Named:
+    """The notices and symbol rows the rules name on their own (the reference for the compiled
+    pass)."""
+    return [_pattern(item) if _may_name(item) else None for item in features]
+
+
+def _pattern_names(features: Sequence[LineFeatures]) -> Named:
+    """:func:`reference_pattern_names`, compiled when the extension is there."""
+    if _compiled_patterns is None:
+        return reference_pattern_names(features)
+    named: Named = _compiled_patterns(
+        list(features), _HINT_TOKENS, _AD_RE.match, _notice, _PATTERN_DECISIONS, NAV_MAX_WORDS,
+        CAPTION_MIN_WORDS, PATTERN_MAX_WORDS, LONG_LINE_WORDS, PROSE_MIN_WORDS, AD_MIN_CHARS,
+        _AD_OPENERS,
+    )
+    return named
 
 
 def decide(
@@ -217,6 +277,22 @@ def decide(
     ``keep`` says, for each line the rules did not name, whether the keeper (the body region or
     a learned model) keeps it. A kept line that only repeats the kept line before it is dropped.
     """
+    if _compiled_decide is None:
+        return reference_decide(features, naming, keep)
+    decisions: list[Decision] = _compiled_decide(
+        list(features), list(naming.named), list(naming.hinted), list(keep), _DECIDE_NAMES,
+        _DECIDE_LIMITS,
+    )
+    return decisions
+
+
+_compiled_decide: Callable[..., list[Decision]] | None = compiled_line("decide")
+
+
+def reference_decide(
+    features: Sequence[LineFeatures], naming: Naming, keep: Sequence[bool]
+) -> list[Decision]:
+    """:func:`decide` in Python alone (the reference for the compiled pass)."""
     decisions: list[Decision] = []
     seen_body = False
     previous = ""
@@ -225,7 +301,7 @@ def decide(
     ):
         if decision is None and kept:
             if item.key and item.key == previous and item.words >= DUPLICATE_MIN_WORDS:
-                decision = Decision(Kind.DUPLICATE, "repeats the line before")
+                decision = _DUPLICATE
             else:
                 decision = KEEP
                 seen_body = seen_body or item.prose
@@ -253,29 +329,65 @@ def rule_keep(features: Sequence[LineFeatures], naming: Naming) -> list[bool]:
 # --- names -----------------------------------------------------------------------------------
 
 
+_SYMBOLS = Decision(Kind.BOILERPLATE, "only symbols")
+_AD_LABEL = Decision(Kind.BOILERPLATE, "advertising or read-more label")
+_CREDITED = Decision(Kind.CAPTION, "photo caption with a credit")
+_COPYRIGHT = Decision(Kind.COPYRIGHT, "copyright notice")
+_COOKIE = Decision(Kind.COOKIE, "cookie notice")
+_IMAGE_FILE = Decision(Kind.CAPTION, "image file name")
+_SHARE = Decision(Kind.SHARE, "share buttons")
+_NEWSLETTER = Decision(Kind.NEWSLETTER, "newsletter sign-up")
+
+
+_PATTERN_DECISIONS = (_SYMBOLS, _AD_LABEL, _CREDITED)
+"""The names the compiled pattern pass gives itself, in its order."""
+_AD_STRIP = " .:…>»"
+"""What a label may trail (``Read more »``, ``Advertisement:``) before it is matched."""
+_compiled_patterns: Callable[..., Named] | None = compiled_line("pattern_names")
+
+
 def _pattern(item: LineFeatures) -> Decision | None:
     text = item.line.text
     if item.letter_share == 0.0 and item.digit_share == 0.0:
-        return Decision(Kind.BOILERPLATE, "only symbols")
-    if item.words <= NAV_MAX_WORDS and _AD_RE.match(text.rstrip(" .:…>»")):
-        return Decision(Kind.BOILERPLATE, "advertising or read-more label")
+        return _SYMBOLS
+    if item.words <= NAV_MAX_WORDS and _AD_RE.match(text.rstrip(_AD_STRIP)):
+        return _AD_LABEL
     if item.credit_cue and not item.prose and item.words >= CAPTION_MIN_WORDS:
-        return Decision(Kind.CAPTION, "photo caption with a credit")
+        return _CREDITED
     if item.words > PATTERN_MAX_WORDS:
         return None
     if "©" not in text and "(c)" not in text and _HINT_TOKENS.isdisjoint(item.tokens):
         return None
-    if _COPYRIGHT_RE.search(text):
-        return Decision(Kind.COPYRIGHT, "copyright notice")
-    if _COOKIE_RE.search(text) and _CONSENT_RE.search(text):
-        return Decision(Kind.COOKIE, "cookie notice")
+    return _notice(item)
+
+
+def _notice(item: LineFeatures) -> Decision | None:
+    """The notice patterns of :func:`_pattern`, for a line holding one of their tokens."""
+    text = item.line.text
+    if _found(_COPYRIGHT_RE, _COPYRIGHT_OPENERS, text):
+        return _COPYRIGHT
+    if _found(_COOKIE_RE, _COOKIE_OPENERS, text) and _found(_CONSENT_RE, _CONSENT_OPENERS, text):
+        return _COOKIE
     if _IMAGE_FILE_RE.match(text):
-        return Decision(Kind.CAPTION, "image file name")
+        return _IMAGE_FILE
     if item.words <= NAV_MAX_WORDS * 2 and _is_share(item.tokens):
-        return Decision(Kind.SHARE, "share buttons")
-    if item.words <= HEADLINE_MAX_WORDS and _NEWSLETTER_RE.search(text):
-        return Decision(Kind.NEWSLETTER, "newsletter sign-up")
+        return _SHARE
+    if item.words <= HEADLINE_MAX_WORDS and _found(_NEWSLETTER_RE, _NEWSLETTER_OPENERS, text):
+        return _NEWSLETTER
     return None
+
+
+def _found(pattern: re.Pattern[str], openers: str, text: str) -> bool:
+    """``pattern.search(text) is not None``; compiled, only the places where a match may start
+    (a character of ``openers``) are tried."""
+    if _compiled_found is None:
+        return pattern.search(text) is not None
+    return _compiled_found(pattern.match, text, openers)
+
+
+_compiled_found: Callable[[Callable[[str, int], object], str, str], bool] | None = (
+    compiled_line("found_from")
+)
 
 
 def _may_name(item: LineFeatures) -> bool:
@@ -299,22 +411,53 @@ def _is_share(key_tokens: Sequence[str]) -> bool:
     )
 
 
+_BYLINE = Decision(Kind.BYLINE, "byline before the body")
+_DATELINE = {
+    head: Decision(Kind.DATELINE, f"date line {place} the body")
+    for head, place in ((True, "before"), (False, "after"))
+}
+_OUTSIDE_CREDIT = Decision(Kind.CAPTION, "photo credit outside the body")
+_TAG = Decision(Kind.TAG, "short label before the body")
+_MENU_LIKE = {
+    head: Decision(Kind.NAVIGATION, f"menu-like line {place} the body")
+    for head, place in ((True, "before"), (False, "after"))
+}
+_TEASER_AFTER = Decision(Kind.TEASER, "headline after the body")
+_OUTSIDE = {
+    head: Decision(Kind.BOILERPLATE, f"{place} the body, not part of it")
+    for head, place in ((True, "before"), (False, "after"))
+}
+"""The names of dropped lines, shared (a decision is a frozen value)."""
+
+
+_DECIDE_NAMES = (
+    KEEP, _DUPLICATE, _BYLINE, _DATELINE[True], _DATELINE[False], _OUTSIDE_CREDIT, _TAG,
+    _MENU_LIKE[True], _MENU_LIKE[False], _TEASER_AFTER, _OUTSIDE[True], _OUTSIDE[False],
+)
+"""The decisions the compiled :func:`decide` gives, in its order."""
+_DECIDE_LIMITS = (
+    DUPLICATE_MIN_WORDS, BYLINE_MAX_WORDS, DATELINE_MAX_WORDS, TAG_MAX_WORDS, NAV_MAX_WORDS,
+    HEADLINE_MIN_WORDS, HEADLINE_MAX_WORDS, LONG_LINE_WORDS, PROSE_MIN_WORDS,
+)
+"""The word counts the compiled :func:`decide` reads, in its order."""
+
+
 def name_dropped(item: LineFeatures, *, head: bool) -> Decision:
     """Name a line the keeper dropped, by its shape and its place (``head``: before the body)."""
-    place = "before" if head else "after"
-    if head and item.words <= BYLINE_MAX_WORDS and item.byline_cue:
-        return Decision(Kind.BYLINE, "byline before the body")
-    if item.words <= DATELINE_MAX_WORDS and item.dated and not item.terminal:
-        return Decision(Kind.DATELINE, f"date line {place} the body")
+    words = item.words
+    if head and words <= BYLINE_MAX_WORDS and item.byline_cue:
+        return _BYLINE
+    if words <= DATELINE_MAX_WORDS and item.dated and not item.terminal:
+        return _DATELINE[head]
     if item.credit_cue:
-        return Decision(Kind.CAPTION, "photo credit outside the body")
-    if head and item.words <= TAG_MAX_WORDS and not item.terminal:
-        return Decision(Kind.TAG, "short label before the body")
-    if item.words <= NAV_MAX_WORDS or item.separators:
-        return Decision(Kind.NAVIGATION, f"menu-like line {place} the body")
+        return _OUTSIDE_CREDIT
+    if head and words <= TAG_MAX_WORDS and not item.terminal:
+        return _TAG
+    if words <= NAV_MAX_WORDS or item.separators:
+        return _MENU_LIKE[head]
     if not head and _headline_shaped(item):
-        return Decision(Kind.TEASER, "headline after the body")
-    return Decision(Kind.BOILERPLATE, f"{place} the body, not part of it")
+        return _TEASER_AFTER
+    return _OUTSIDE[head]
 
 
 # --- teasers ---------------------------------------------------------------------------------
@@ -338,14 +481,25 @@ def _cut_snippet(item: LineFeatures) -> bool:
     return item.words <= SNIPPET_MAX_WORDS and (item.ellipsis or not item.terminal)
 
 
-def _teasers(features: Sequence[LineFeatures], named: Named, hinted: Named) -> None:
+_PAIRED_HEADLINE = Decision(Kind.TEASER, "headline before a cut snippet")
+_PAIRED_SNIPPET = Decision(Kind.TEASER, "snippet cut short after a headline")
+
+
+def _teasers(
+    features: Sequence[LineFeatures],
+    named: Named,
+    hinted: Named,
+    prose: Sequence[bool],
+    shaped: Sequence[bool],
+) -> None:
     """The full signature (a headline, the same headline again, a snippet cut short) is named;
-    a headline repeated, headline + cut snippet pairs and headline lists are hinted."""
+    a headline repeated, headline + cut snippet pairs and headline lists are hinted
+    (``prose``, ``shaped``: :func:`shape_columns`)."""
     pairs: list[tuple[int, int]] = []
     n = len(features)
-    for index in range(n - 1):
+    for index in compress(range(n - 1), shaped):
         head = features[index]
-        if named[index] is not None or not _headline_shaped(head):
+        if named[index] is not None:
             continue
         following = features[index + 1]
         if following.key == head.key:
@@ -361,40 +515,42 @@ def _teasers(features: Sequence[LineFeatures], named: Named, hinted: Named) -> N
             continue
         if _snippet(following) and named[index + 1] is None:
             pairs.append((index, index + 1))
-    last_prose = _last_prose(features)
+    last_prose = _last_prose(features, prose)
     for head_index, snippet_index in pairs:
         if len(pairs) >= TEASER_MIN_PAIRS or head_index > last_prose:
-            hinted[head_index] = Decision(Kind.TEASER, "headline before a cut snippet")
-            hinted[snippet_index] = Decision(Kind.TEASER, "snippet cut short after a headline")
-    _teaser_runs(features, hinted, last_prose)
+            hinted[head_index] = _PAIRED_HEADLINE
+            hinted[snippet_index] = _PAIRED_SNIPPET
+    _teaser_runs(features, hinted, last_prose, shaped)
 
 
-def _last_prose(features: Sequence[LineFeatures]) -> int:
+def _last_prose(features: Sequence[LineFeatures], prose: Sequence[bool]) -> int:
     for index in range(len(features) - 1, -1, -1):
-        if features[index].prose and not features[index].ellipsis:
+        if prose[index] and not features[index].ellipsis:
             return index
     return -1
 
 
-def _teaser_item(item: LineFeatures) -> bool:
-    return (
-        item.line.marker == "bullet"
-        and item.words >= TEASER_ITEM_MIN_WORDS
-        and _headline_shaped(item)
-    )
+def _teaser_item(item: LineFeatures, shaped: bool) -> bool:
+    """A bullet shaped like a headline (``shaped``: :func:`_headline_shaped`)."""
+    return shaped and item.line.marker == "bullet" and item.words >= TEASER_ITEM_MIN_WORDS
 
 
-def _teaser_runs(features: Sequence[LineFeatures], named: Named, last_prose: int) -> None:
+_HEADLINE_LIST = Decision(Kind.TEASER, "list of headlines after the body")
+
+
+def _teaser_runs(
+    features: Sequence[LineFeatures], named: Named, last_prose: int, shaped: Sequence[bool]
+) -> None:
     """Runs of headline-shaped list items after the last paragraph of prose."""
     index = last_prose + 1
     n = len(features)
     while index < n:
         end = index
-        while end < n and named[end] is None and _teaser_item(features[end]):
+        while end < n and named[end] is None and _teaser_item(features[end], shaped[end]):
             end += 1
         if end - index >= TEASER_RUN_MIN:
             for position in range(index, end):
-                named[position] = Decision(Kind.TEASER, "list of headlines after the body")
+                named[position] = _HEADLINE_LIST
         index = max(end, index + 1)
 
 
@@ -409,7 +565,14 @@ def _is_title(item: LineFeatures, title_words: int) -> bool:
     )
 
 
-def _headline(features: Sequence[LineFeatures], out: Named, *, given: bool) -> None:
+_THE_HEADLINE = Decision(Kind.TITLE, "the headline")
+_FIRST_LINE_HEADLINE = Decision(Kind.TITLE, "headline-shaped first line")
+_HEADLINE_AGAIN = Decision(Kind.TITLE, "the headline again")
+
+
+def _headline(
+    features: Sequence[LineFeatures], out: Named, *, given: bool, shaped: Sequence[bool]
+) -> None:
     """The given headline and its repeats; without one, a headline-shaped first line and its."""
     if not features:
         return
@@ -419,55 +582,98 @@ def _headline(features: Sequence[LineFeatures], out: Named, *, given: bool) -> N
         )
         for index, item in enumerate(features):
             if out[index] is None and _is_title(item, words):
-                out[index] = Decision(Kind.TITLE, "the headline")
+                out[index] = _THE_HEADLINE
         return
     first = features[0]
-    if not _headline_shaped(first) or first.line.marker == "bullet":
+    if not shaped[0] or first.line.marker == "bullet":
         return
-    out[0] = Decision(Kind.TITLE, "headline-shaped first line")
-    tokens = set(first.tokens)
+    out[0] = _FIRST_LINE_HEADLINE
+    tokens = frozenset(first.tokens)
     if not tokens:
         return
+    if _compiled_again is None:
+        reference_headline_again(features, out, tokens)
+    else:
+        _compiled_again(
+            list(features), out, tokens, _HEADLINE_AGAIN, HEADLINE_MAX_WORDS, TITLE_OVERLAP,
+            TITLE_COVER,
+        )
+
+
+def reference_headline_again(
+    features: Sequence[LineFeatures], out: Named, tokens: frozenset[str]
+) -> None:
+    """Name the lines after the first that repeat its ``tokens`` (the reference for the
+    compiled pass)."""
     for index in range(1, len(features)):
         item = features[index]
         if out[index] is not None or item.words > HEADLINE_MAX_WORDS or not item.tokens:
             continue
-        line_tokens = item.tokens
-        if tokens.isdisjoint(line_tokens):  # (nothing shared: no overlap to measure)
+        if tokens.isdisjoint(item.tokens):  # (nothing shared: no overlap to measure)
             continue
-        inside = sum(token in tokens for token in line_tokens) / len(line_tokens)
-        cover = len(tokens & set(line_tokens)) / len(tokens)
-        if inside >= TITLE_OVERLAP and cover >= TITLE_COVER:
-            out[index] = Decision(Kind.TITLE, "the headline again")
+        if _again(item.tokens, tokens):
+            out[index] = _HEADLINE_AGAIN
+
+
+def _again(line_tokens: Sequence[str], tokens: frozenset[str]) -> bool:
+    """Whether a line sharing tokens with the first line's ``tokens`` is that headline again."""
+    inside = sum(token in tokens for token in line_tokens) / len(line_tokens)
+    cover = len(tokens & set(line_tokens)) / len(tokens)
+    return inside >= TITLE_OVERLAP and cover >= TITLE_COVER
+
+
+_compiled_again: Callable[..., None] | None = compiled_line("headline_again")
 
 
 # --- comments --------------------------------------------------------------------------------
 
 
-def _comments(features: Sequence[LineFeatures], named: Named) -> None:
+_COMMENT = Decision(Kind.COMMENT, "comment thread after the article")
+
+
+def _comments(features: Sequence[LineFeatures], named: Named, prose: Sequence[bool]) -> None:
     """A comment thread after the article: from its heading, or from the first of several
     signature lines of one shape, to the end of the document."""
-    prose_words = 0
+    if _compiled_scan is None:
+        start, found = reference_comment_scan(features, named, prose)
+    else:
+        start, found = _compiled_scan(
+            list(features), named, prose, _comment_header, _TIME_RE.search,
+            COMMENT_BODY_MIN_WORDS, COMMENT_MIN_LINES, COMMENT_ANCHOR_MAX_WORDS,
+        )
     anchors: dict[str, list[int]] = {}
-    start = len(features)
+    for index in found:
+        anchors.setdefault(_template(features[index].line.text), []).append(index)
+    signed = [indices[0] for key, indices in anchors.items() if _signatures(key, indices)]
+    start = min([start, *signed])
+    for index in range(start, len(features)):
+        if named[index] is None:
+            named[index] = _COMMENT
+
+
+def reference_comment_scan(
+    features: Sequence[LineFeatures], named: Named, prose: Sequence[bool]
+) -> tuple[int, list[int]]:
+    """(the comment heading's index, or the number of lines; the possible signature lines
+    before it) among the lines after enough prose (the reference for the compiled pass)."""
+    prose_words = 0
+    found: list[int] = []
     for index, item in enumerate(features):
         if prose_words >= COMMENT_BODY_MIN_WORDS and named[index] is None:
             if _comment_header(item) and len(features) - index > COMMENT_MIN_LINES:
-                start = index
-                break
+                return index, found
             if (
                 item.dated
                 and item.words <= COMMENT_ANCHOR_MAX_WORDS
                 and _TIME_RE.search(item.line.text)
             ):
-                anchors.setdefault(_template(item.line.text), []).append(index)
-        if item.prose:
+                found.append(index)
+        if prose[index]:
             prose_words += item.words
-    signed = [found[0] for key, found in anchors.items() if _signatures(key, found)]
-    start = min([start, *signed])
-    for index in range(start, len(features)):
-        if named[index] is None:
-            named[index] = Decision(Kind.COMMENT, "comment thread after the article")
+    return len(features), found
+
+
+_compiled_scan: Callable[..., tuple[int, list[int]]] | None = compiled_line("comment_scan")
 
 
 def _signatures(template: str, found: Sequence[int]) -> bool:

@@ -26,6 +26,8 @@ _MARKER_RE = re.compile(
     r"(?:(?P<heading>#{1,6})|(?P<quote>>+)|(?P<number>\(?\d{1,3}[.)])"
     rf"|(?P<bullet>[{re.escape(BULLETS)}]))[ \t\u00a0]+(?=\S)"
 )
+_MARKER_OPENERS = BULLETS + "#>("
+"""First characters (besides digits) of a line that may open with a marker."""
 PURE_PYTHON_ENV = "DECHAFF_PURE_PYTHON"
 """Set (to anything but empty) to run the pure-Python references only (as ``blocks`` does)."""
 
@@ -70,7 +72,7 @@ def _indent_width(prefix: str) -> int:
 
 def _marker(content: str) -> tuple[str, str]:
     """(kind, content without the marker) of a stripped line."""
-    if content[0] not in BULLETS and content[0] not in "#>(" and not content[0].isdigit():
+    if content[0] not in _MARKER_OPENERS and not content[0].isdigit():
         return "", content
     found = _MARKER_RE.match(content)
     if found is None or found.lastgroup is None:
@@ -79,7 +81,24 @@ def _marker(content: str) -> tuple[str, str]:
 
 
 def split_lines(text: str, *, max_lines: int = MAX_LINES) -> list[Line]:
-    """The non-blank lines of ``text`` with exact offsets; blank lines only set ``blank_before``."""
+    """The non-blank lines of ``text`` with exact offsets; blank lines only set ``blank_before``.
+
+    :func:`reference_split_lines`, compiled when the extension is there.
+    """
+    if _compiled_split is not None:
+        lines: list[Line] | None = _compiled_split(
+            text, max_lines, TAB_WIDTH, Line, _MARKER_OPENERS, _marker
+        )
+        if lines is not None:
+            return lines
+    return reference_split_lines(text, max_lines=max_lines)
+
+
+_compiled_split = compiled_line("split_lines")
+
+
+def reference_split_lines(text: str, *, max_lines: int = MAX_LINES) -> list[Line]:
+    """:func:`split_lines` in Python alone (the reference for the compiled pass)."""
     lines: list[Line] = []
     offset = 0
     blank_before = False
