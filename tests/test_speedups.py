@@ -203,7 +203,7 @@ def _check_text_counts(texts: list[str]) -> None:
     np.testing.assert_array_equal(out, features.reference_text_counts(texts, lengths))
 
 
-_TITLE_CHARACTERS = list("aAZzé5_ ΩΣİ日😀𝐀-")
+_TITLE_CHARACTERS = list("aAZzéÉ5_ ΩΣσςİıßẞǅ日😀𝐀𐐀-")
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -216,10 +216,20 @@ def test_title_overlaps_match_the_reference(texts: list[str], title: str) -> Non
     out = np.empty(len(page.blocks))
     speedups.title_overlaps(
         [b.text for b in page.blocks], list(title_words), features._bmp_classes(),
-        features._char_class, features._WORD_CHAR, out,
+        features._bmp_lower(), features._char_class, features._WORD_CHAR, out,
     )
     reference = features.reference_title_similarities(page, title_words)
     np.testing.assert_array_equal(out, reference)
+
+
+def test_the_lower_case_table_lowers_as_str_lower_does() -> None:
+    """Characters lowered one at a time by the table give what ``str.lower`` gives the text."""
+    table = features._bmp_lower()
+    simple = [chr(code) for code in range(features._BMP)
+              if table[code] != features._NO_SIMPLE_LOWER]
+    text = "".join(simple)
+    assert "".join(chr(table[ord(ch)]) for ch in text) == text.lower()
+    assert len(simple) == features._BMP - 2  # (only İ and Σ have no entry)
 
 
 @pytest.mark.parametrize("path", PAGES[:8], ids=lambda path: path.parent.name)

@@ -45,6 +45,7 @@ def title_overlaps(
     texts: list[str],
     title_words: list[str],
     classes: npt.NDArray[np.uint8],
+    lower: npt.NDArray[np.uint32],
     astral_class: Callable[[str], int],
     word_bit: int,
     out: npt.NDArray[np.float64],
