@@ -11,10 +11,12 @@
   back to the reference when the extension is missing or disagrees.
 * ``tree_sums``: the gradient-boosted trees of ``classify.Trees``, a few rows at a time (the
   numpy reference walks every tree for every row at once, level by level).
-* ``text_counts``, ``title_overlaps``, ``token_scores``, ``own_scores``, ``block_columns`` and
-  ``context_columns``: the block features of ``features``, one loop over the blocks (or
-  characters, or elements) each instead of many small numpy operations; ``features`` holds
-  their references (``reference_*``).
+* ``block_text_counts``, ``title_similarities``, ``path_scores``, ``own_scores``,
+  ``block_codes``, ``block_columns`` and ``context_columns``: the block features of
+  ``features``, one loop over the blocks (or characters, or elements) each instead of many
+  small numpy operations; ``features`` holds their references (``reference_*``). (A function
+  whose arguments or results change gets a new name: an extension built from an older
+  version lacks it, and ``features`` uses the reference.)
 
 The extension is optional (see ``setup.py``); ``DECHAFF_PURE_PYTHON=1`` turns it off.
 """
@@ -600,7 +602,7 @@ cdef inline unsigned char _bits(const _Classes *c, object astral_class, Py_UCS4 
 
 cdef int _count_units(const _Unit *data, Py_ssize_t length, const _Classes *c,
                       object astral_class, long long[:, ::1] out, Py_ssize_t i) except -1:
-    """``text_counts``' rows 0 to 7 for one text (``data``: its code units), into column ``i``.
+    """``block_text_counts``' rows 0 to 7 for one text (``data``: its code units), into column ``i``.
     The per-character counts add without branches; what the ends say is read from the ends."""
     cdef Py_ssize_t k
     cdef uint32_t ch
@@ -639,7 +641,7 @@ cdef int _count_units(const _Unit *data, Py_ssize_t length, const _Classes *c,
     return 0
 
 
-def text_counts(list texts, const unsigned char[::1] classes, object astral_class,
+def block_text_counts(list texts, const unsigned char[::1] classes, object astral_class,
                 unsigned char word_bit, unsigned char letter_bit, unsigned char digit_bit,
                 unsigned char upper_bit, unsigned char space_bit, unsigned char sentence_bit,
                 unsigned char end_bit, long long[:, ::1] out):
@@ -782,7 +784,7 @@ cdef long long _shared_words(const _Unit *data, Py_ssize_t length, const _Classe
     return shared
 
 
-def title_overlaps(list texts, list title_words, const unsigned char[::1] classes,
+def title_similarities(list texts, list title_words, const unsigned char[::1] classes,
                    const uint32_t[::1] lower, object astral_class, unsigned char word_bit,
                    double[::1] out):
     """``features._title_similarities`` without building word lists: per text, lowercased, the
@@ -929,7 +931,7 @@ cdef class _NameScores:
         return self.score[name]
 
 
-def token_scores(const long long[::1] elements, const long long[::1] names, list tags,
+def path_scores(const long long[::1] elements, const long long[::1] names, list tags,
                  const long long[::1] parents, list name_tokens, dict weights, double decay,
                  double[::1] out):
     """``features.token_scores``: per element (only ``elements`` are scored, in order, parents

@@ -117,7 +117,7 @@ def class_tokens(page: Page, block: Block) -> list[tuple[str, float]]:
     return out
 
 
-_compiled_token_scores: Callable[..., None] | None = compiled("token_scores")
+_compiled_token_scores: Callable[..., None] | None = compiled("path_scores")
 _compiled_own_scores: Callable[..., None] | None = compiled("own_scores")
 
 
@@ -277,7 +277,7 @@ def _segment_counts(marks: npt.NDArray[np.bool_], starts: IntArray) -> IntArray:
     return out
 
 
-_compiled_counts: Callable[..., None] | None = compiled("text_counts")
+_compiled_counts: Callable[..., None] | None = compiled("block_text_counts")
 
 
 def _text_counts(texts: list[str], lengths: IntArray, out: IntArray) -> None:
@@ -349,7 +349,7 @@ def block_words(page: Page) -> list[list[str]]:
     return page.words
 
 
-_compiled_overlaps: Callable[..., None] | None = compiled("title_overlaps")
+_compiled_overlaps: Callable[..., None] | None = compiled("title_similarities")
 
 
 def _title_similarities(page: Page, title_words: set[str]) -> FloatArray:
