@@ -72,6 +72,15 @@ def test_the_compiled_walk_is_in_use() -> None:
     assert _tree_sums is not None
 
 
+def test_the_compiled_features_are_in_use() -> None:
+    """(An extension built from an older version lacks some: rebuild it.)"""
+    assert None not in (
+        features._compiled_counts, features._compiled_overlaps, features._compiled_token_scores,
+        features._compiled_own_scores, features._compiled_codes, features._compiled_columns,
+        features._compiled_context,
+    )
+
+
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path.parent.name + "/" + path.name)
 @pytest.mark.parametrize("include_links", [False, True])
 def test_walk_matches_the_reference_on_real_pages(path: Path, include_links: bool) -> None:
@@ -195,7 +204,7 @@ def test_text_counts_of_ellipses_and_repeats(texts: list[str]) -> None:
 def _check_text_counts(texts: list[str]) -> None:
     lengths = np.array([len(text) for text in texts], dtype=np.int64)
     out = np.empty((9, len(texts)), dtype=np.int64)
-    speedups.text_counts(
+    speedups.block_text_counts(
         texts, features._bmp_classes(), features._char_class, features._WORD_CHAR,
         features._LETTER, features._DIGIT, features._UPPER, features._SPACE,
         features._SENTENCE_MARK, features._END_MARK, out,
@@ -203,7 +212,7 @@ def _check_text_counts(texts: list[str]) -> None:
     np.testing.assert_array_equal(out, features.reference_text_counts(texts, lengths))
 
 
-_TITLE_CHARACTERS = list("aAZzé5_ ΩΣİ日😀𝐀-")
+_TITLE_CHARACTERS = list("aAZzéÉ5_ ΩΣσςİıßẞǅ日😀𝐀𐐀-")
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -214,12 +223,22 @@ def test_title_overlaps_match_the_reference(texts: list[str], title: str) -> Non
     page = cut_blocks(parse("<body>" + "".join(f"<p>{t}</p>" for t in texts) + "</body>"))
     title_words = set(features._WORD_RE.findall(title.lower()))
     out = np.empty(len(page.blocks))
-    speedups.title_overlaps(
+    speedups.title_similarities(
         [b.text for b in page.blocks], list(title_words), features._bmp_classes(),
-        features._char_class, features._WORD_CHAR, out,
+        features._bmp_lower(), features._char_class, features._WORD_CHAR, out,
     )
     reference = features.reference_title_similarities(page, title_words)
     np.testing.assert_array_equal(out, reference)
+
+
+def test_the_lower_case_table_lowers_as_str_lower_does() -> None:
+    """Characters lowered one at a time by the table give what ``str.lower`` gives the text."""
+    table = features._bmp_lower()
+    simple = [chr(code) for code in range(features._BMP)
+              if table[code] != features._NO_SIMPLE_LOWER]
+    text = "".join(simple)
+    assert "".join(chr(table[ord(ch)]) for ch in text) == text.lower()
+    assert len(simple) == features._BMP - 2  # (only İ and Σ have no entry)
 
 
 @pytest.mark.parametrize("path", PAGES[:8], ids=lambda path: path.parent.name)

@@ -28,7 +28,7 @@ def tree_sums(
     leaf_value: npt.NDArray[np.float64],
     out: npt.NDArray[np.float64],
 ) -> None: ...
-def text_counts(
+def block_text_counts(
     texts: list[str],
     classes: npt.NDArray[np.uint8],
     astral_class: Callable[[str], int],
@@ -41,10 +41,11 @@ def text_counts(
     end_bit: int,
     out: npt.NDArray[np.int64],
 ) -> None: ...
-def title_overlaps(
+def title_similarities(
     texts: list[str],
     title_words: list[str],
     classes: npt.NDArray[np.uint8],
+    lower: npt.NDArray[np.uint32],
     astral_class: Callable[[str], int],
     word_bit: int,
     out: npt.NDArray[np.float64],
@@ -58,7 +59,7 @@ def element_totals(
     paragraph_min_chars: int,
     paragraph_max_link_density: float,
 ) -> npt.NDArray[np.int64]: ...
-def token_scores(
+def path_scores(
     elements: npt.NDArray[np.intp],
     names: npt.NDArray[np.int64],
     tags: list[str],

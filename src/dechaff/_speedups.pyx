@@ -11,10 +11,12 @@
   back to the reference when the extension is missing or disagrees.
 * ``tree_sums``: the gradient-boosted trees of ``classify.Trees``, a few rows at a time (the
   numpy reference walks every tree for every row at once, level by level).
-* ``text_counts``, ``title_overlaps``, ``token_scores``, ``own_scores``, ``block_columns`` and
-  ``context_columns``: the block features of ``features``, one loop over the blocks (or
-  characters, or elements) each instead of many small numpy operations; ``features`` holds
-  their references (``reference_*``).
+* ``block_text_counts``, ``title_similarities``, ``path_scores``, ``own_scores``,
+  ``block_codes``, ``block_columns`` and ``context_columns``: the block features of
+  ``features``, one loop over the blocks (or characters, or elements) each instead of many
+  small numpy operations; ``features`` holds their references (``reference_*``). (A function
+  whose arguments or results change gets a new name: an extension built from an older
+  version lacks it, and ``features`` uses the reference.)
 
 The extension is optional (see ``setup.py``); ``DECHAFF_PURE_PYTHON=1`` turns it off.
 """
@@ -600,7 +602,7 @@ cdef inline unsigned char _bits(const _Classes *c, object astral_class, Py_UCS4 
 
 cdef int _count_units(const _Unit *data, Py_ssize_t length, const _Classes *c,
                       object astral_class, long long[:, ::1] out, Py_ssize_t i) except -1:
-    """``text_counts``' rows 0 to 7 for one text (``data``: its code units), into column ``i``.
+    """``block_text_counts``' rows 0 to 7 for one text (``data``: its code units), into column ``i``.
     The per-character counts add without branches; what the ends say is read from the ends."""
     cdef Py_ssize_t k
     cdef uint32_t ch
@@ -639,7 +641,7 @@ cdef int _count_units(const _Unit *data, Py_ssize_t length, const _Classes *c,
     return 0
 
 
-def text_counts(list texts, const unsigned char[::1] classes, object astral_class,
+def block_text_counts(list texts, const unsigned char[::1] classes, object astral_class,
                 unsigned char word_bit, unsigned char letter_bit, unsigned char digit_bit,
                 unsigned char upper_bit, unsigned char space_bit, unsigned char sentence_bit,
                 unsigned char end_bit, long long[:, ::1] out):
@@ -742,10 +744,17 @@ cdef unsigned long long _word_hash(str word):
     return h
 
 
+cdef enum:
+    _NO_SIMPLE_LOWER = 0xFFFFFFFF  # in ``lower``: a character that ``str.lower`` maps otherwise
+
+
 cdef long long _shared_words(const _Unit *data, Py_ssize_t length, const _Classes *c,
-                             object astral_class, _HashSet title, _HashSet seen) except -1:
-    """How many of one text's distinct words are in ``title`` (``data``: its code units, all
-    lower case but for ASCII capitals, lowered here); ``seen`` gathers its distinct words."""
+                             object astral_class, _HashSet title, _HashSet seen,
+                             const uint32_t *lower) except -2:
+    """How many of one text's distinct words are in ``title`` (``data``: its code units);
+    ``seen`` gathers its distinct words. With ``lower`` (the lower case of each character below
+    U+10000), the text is lowercased a character at a time: -1 when a character is not lowered
+    alone (the text must go through ``str.lower``)."""
     cdef Py_ssize_t k
     cdef uint32_t ch
     cdef unsigned char bits
@@ -754,12 +763,14 @@ cdef long long _shared_words(const _Unit *data, Py_ssize_t length, const _Classe
     cdef long long shared = 0
     for k in range(length):
         ch = data[k]
-        if 0x41 <= ch <= 0x5A:  # ("A" to "Z")
-            ch += 0x20
         if _Unit is uint32_t:
             bits = _bits(c, astral_class, ch)
-        else:  # (the table covers every character of one or two bytes)
-            bits = c.table[ch]
+        else:  # (the tables cover every character of one or two bytes)
+            if lower != NULL:
+                ch = lower[ch]
+                if ch == _NO_SIMPLE_LOWER:
+                    return -1
+            bits = c.table[ch] if ch < c.covered else _astral_bits(astral_class, ch)
         if bits & c.word:
             h = _fold(h, ch)
             in_word = True
@@ -773,42 +784,56 @@ cdef long long _shared_words(const _Unit *data, Py_ssize_t length, const _Classe
     return shared
 
 
-def title_overlaps(list texts, list title_words, const unsigned char[::1] classes,
-                   object astral_class, unsigned char word_bit, double[::1] out):
+def title_similarities(list texts, list title_words, const unsigned char[::1] classes,
+                   const uint32_t[::1] lower, object astral_class, unsigned char word_bit,
+                   double[::1] out):
     """``features._title_similarities`` without building word lists: per text, lowercased, the
     Jaccard overlap of its distinct ``\\w+`` words with ``title_words`` (distinct), with words
-    compared by hash. ASCII text is lowercased here, a character at a time; other text by
-    ``str.lower`` (whose full case mapping may change its length)."""
+    compared by hash. Text is lowercased here a character at a time, by ``lower``, unless it
+    has a character above U+FFFF or one that ``str.lower`` maps otherwise (``İ``, which
+    becomes two, or ``Σ``, which depends on its neighbours): then by ``str.lower``."""
     cdef _HashSet title = _HashSet(len(title_words))
     cdef _HashSet seen
     cdef Py_ssize_t i, longest = 0, n_title
     cdef long long shared
     cdef str text
-    cdef list lowered = []
     cdef _Classes c = _classes(classes, word_bit, 0, 0, 0, 0, 0, 0)
+    if lower.shape[0] < 0x10000:
+        raise ValueError("the lower-case table must cover every character below U+10000")
     for word in title_words:
         title.add(_word_hash(word))
     n_title = title.size
     for text in texts:
-        if not text.isascii():
-            text = text.lower()
-        lowered.append(text)
         longest = max(longest, len(text))
     seen = _HashSet(longest // 2 + 1)  # (a word and its separator: two characters at least)
-    for i in range(len(lowered)):
-        text = lowered[i]
+    for i in range(len(texts)):
+        text = texts[i]
         seen.clear()
-        kind = PyUnicode_KIND(text)
-        if kind == PyUnicode_1BYTE_KIND:
-            shared = _shared_words(<const uint8_t *>PyUnicode_DATA(text), len(text), &c,
-                                   astral_class, title, seen)
-        elif kind == PyUnicode_2BYTE_KIND:
-            shared = _shared_words(<const uint16_t *>PyUnicode_DATA(text), len(text), &c,
-                                   astral_class, title, seen)
-        else:
-            shared = _shared_words(<const uint32_t *>PyUnicode_DATA(text), len(text), &c,
-                                   astral_class, title, seen)
+        shared = _text_shared(text, &c, astral_class, title, seen, &lower[0])
+        if shared < 0:
+            text = text.lower()
+            seen.clear()
+            if len(text) // 2 + 1 > (seen.mask + 1) // 2:  # (``str.lower`` may lengthen it)
+                seen = _HashSet(len(text) // 2 + 1)
+            shared = _text_shared(text, &c, astral_class, title, seen, NULL)
         out[i] = shared / <double>(seen.size + n_title - shared) if shared else 0.0
+
+
+cdef long long _text_shared(str text, const _Classes *c, object astral_class, _HashSet title,
+                            _HashSet seen, const uint32_t *lower) except -2:
+    """``_shared_words`` of ``text``, read by its kind (-1 for text above U+FFFF when it is
+    still to be lowercased)."""
+    kind = PyUnicode_KIND(text)
+    if kind == PyUnicode_1BYTE_KIND:
+        return _shared_words(<const uint8_t *>PyUnicode_DATA(text), len(text), c, astral_class,
+                             title, seen, lower)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _shared_words(<const uint16_t *>PyUnicode_DATA(text), len(text), c, astral_class,
+                             title, seen, lower)
+    if lower != NULL:
+        return -1
+    return _shared_words(<const uint32_t *>PyUnicode_DATA(text), len(text), c, astral_class,
+                         title, seen, NULL)
 
 
 # -- element totals ---------------------------------------------------------------------------
@@ -906,7 +931,7 @@ cdef class _NameScores:
         return self.score[name]
 
 
-def token_scores(const long long[::1] elements, const long long[::1] names, list tags,
+def path_scores(const long long[::1] elements, const long long[::1] names, list tags,
                  const long long[::1] parents, list name_tokens, dict weights, double decay,
                  double[::1] out):
     """``features.token_scores``: per element (only ``elements`` are scored, in order, parents

@@ -117,7 +117,7 @@ def class_tokens(page: Page, block: Block) -> list[tuple[str, float]]:
     return out
 
 
-_compiled_token_scores: Callable[..., None] | None = compiled("token_scores")
+_compiled_token_scores: Callable[..., None] | None = compiled("path_scores")
 _compiled_own_scores: Callable[..., None] | None = compiled("own_scores")
 
 
@@ -242,6 +242,23 @@ def _bmp_classes() -> npt.NDArray[np.uint8]:
     return table
 
 
+_NO_SIMPLE_LOWER = 0xFFFFFFFF
+"""In ``_bmp_lower``: ``str.lower`` does not map the character to one character on its own."""
+
+
+@lru_cache(maxsize=1)
+def _bmp_lower() -> npt.NDArray[np.uint32]:
+    """The lower case of every character below U+10000, as ``str.lower`` gives it, where that
+    is one character whatever its neighbours (else ``_NO_SIMPLE_LOWER``; built once)."""
+    table = np.empty(_BMP, dtype=np.uint32)
+    for code in range(_BMP):
+        lowered = chr(code).lower()
+        table[code] = ord(lowered) if len(lowered) == 1 else _NO_SIMPLE_LOWER
+    table[ord("Σ")] = _NO_SIMPLE_LOWER  # (final sigma: "σ" or "ς", as its neighbours say)
+    table.flags.writeable = False
+    return table
+
+
 def _classes(text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint8]]:
     """The code points of ``text`` and their class bits."""
     points = _code_points(text)
@@ -260,7 +277,7 @@ def _segment_counts(marks: npt.NDArray[np.bool_], starts: IntArray) -> IntArray:
     return out
 
 
-_compiled_counts: Callable[..., None] | None = compiled("text_counts")
+_compiled_counts: Callable[..., None] | None = compiled("block_text_counts")
 
 
 def _text_counts(texts: list[str], lengths: IntArray, out: IntArray) -> None:
@@ -332,7 +349,7 @@ def block_words(page: Page) -> list[list[str]]:
     return page.words
 
 
-_compiled_overlaps: Callable[..., None] | None = compiled("title_overlaps")
+_compiled_overlaps: Callable[..., None] | None = compiled("title_similarities")
 
 
 def _title_similarities(page: Page, title_words: set[str]) -> FloatArray:
@@ -340,8 +357,8 @@ def _title_similarities(page: Page, title_words: set[str]) -> FloatArray:
     if _compiled_overlaps is not None:
         out = np.empty(len(page.blocks))
         _compiled_overlaps(
-            [b.text for b in page.blocks], list(title_words), _bmp_classes(), _char_class,
-            _WORD_CHAR, out,
+            [b.text for b in page.blocks], list(title_words), _bmp_classes(), _bmp_lower(),
+            _char_class, _WORD_CHAR, out,
         )
     else:
         out = reference_title_similarities(page, title_words)
