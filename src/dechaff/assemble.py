@@ -126,8 +126,6 @@ _POST_BOX_NAME = re.compile(
 """The boxes a post template puts around the text: the writer's introduction, and the post's
 metadata ("Posted in ... | Tags ... | 3 comments", "This entry was filed under ...")."""
 _TEMPLATE_BOX_NAME = re.compile(f"{_SIDEBAR_NAME.pattern}|{_POST_BOX_NAME.pattern}")
-_BOX_HINTS = ("sidebar", "author", "entry", "post")
-"""A part of every name the two patterns above match."""
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
@@ -334,8 +332,6 @@ def _drop_template_boxes(page: Page, labels: list[Label]) -> None:
     are the template's, not the article's, unless that element holds the headline (a site
     that names its whole layout "sidebar") or, on a page without a headline, much of its
     prose."""
-    if not any(hint in name for name in page.table.names for hint in _BOX_HINTS):
-        return  # (a substring test per name spares the patterns on many pages)
     named = page.names_matching(_TEMPLATE_BOX_NAME)
     if not any(named):
         return
