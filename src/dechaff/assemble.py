@@ -113,7 +113,7 @@ _CJK_RE = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?。！？؟")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 _AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
-_SIDEBAR_NAME = re.compile(r"(?:^|\s)sidebars?(?:$|\s)")
+_SIDEBAR_NAME = re.compile(r"(?<!\S)sidebars?(?!\S)")
 """A class or id that is the word itself: the column blog and CMS templates stack their boxes
 in (archives, categories, "about me", recent comments). Compounds are layout modifiers as
 often ("sidebar-first-only" on the content column, "has-sidebar"), and "widget" names page

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -381,20 +382,27 @@ class Page:
         return chain
 
     def names_matching(self, test: NameTest) -> list[bool]:
-        """Per distinct class/id name (``table.names``): whether it has one of the tokens in
+        r"""Per distinct class/id name (``table.names``): whether it has one of the tokens in
         ``test`` (a set), or ``test`` (a pattern) is found in it. Worked out once per page, and
-        only for the names of elements with some block below them (for others: False)."""
+        only for the names of elements with some block below them (for others: False).
+
+        A pattern must never match or consume a line break (use lookarounds such as
+        ``(?<!\S)`` rather than ``(?:^|\s)``): the names are searched joined a line apart."""
         hits = self._memo.get(("names", test))
         if hits is None:
             table = self.table
             hits = [False] * len(table.names)
             if isinstance(test, re.Pattern):
-                live = self._live_names()
-                # One search over all the names first: most pages have no hit at all. (The
-                # patterns used treat a line break like the start or end of a name.)
-                if test.search("\n".join(table.names[k] for k in live)):
-                    for k in live:
-                        hits[k] = bool(table.names[k] and test.search(table.names[k]))
+                # One scan over all the names, a line apart, instead of one search per name:
+                # the patterns used never match or consume a line break, so a name has a match
+                # in the joined text exactly when it has one of its own.
+                live = sorted(self._live_names())
+                starts, position = [], 0
+                for k in live:
+                    starts.append(position)
+                    position += len(table.names[k]) + 1
+                for match in test.finditer("\n".join(table.names[k] for k in live)):
+                    hits[live[bisect_right(starts, match.start()) - 1]] = True
             else:
                 for k in self._live_names():
                     hits[k] = not test.isdisjoint(table.name_tokens[k])
@@ -514,9 +522,11 @@ class _Cutter:
 
     def finish_names(self) -> None:
         table = self.table
-        entries = [_name_entry(raw) for raw in table.names]
-        table.names = [name for name, _ in entries]
-        table.name_tokens = [tokens for _, tokens in entries]
+        batch = _name_entries(table.names)
+        if batch is None:
+            entries = [_name_entry(raw) for raw in table.names]
+            batch = [name for name, _ in entries], [tokens for _, tokens in entries]
+        table.names, table.name_tokens = batch
 
     def open_root(self, body: LexborNode) -> int:
         table = self.table
@@ -620,6 +630,25 @@ def _name_entry(raw: str) -> tuple[str, tuple[str, ...]]:
     """A class/id value as written → lowercased and stripped, and its tokens."""
     name = raw.lower().strip()
     return name, _tokens(name)
+
+
+_NAME_SEPARATOR = "\x00"
+"""Joins a page's names to treat them in one go: the parser never leaves a NUL in a value."""
+_TOKEN_BYTES_KEEPING_SEPARATOR = _TOKEN_BYTES[:0] + b"\x00" + _TOKEN_BYTES[1:]
+
+
+def _name_entries(raws: list[str]) -> tuple[list[str], list[tuple[str, ...]]] | None:
+    """``_name_entry`` for all of a page's names at once (one lowercasing, one byte
+    translation for the lot): the same result, in a fraction of the calls. None when a name
+    holds the separator after all."""
+    joined = _NAME_SEPARATOR.join(raws)
+    if joined.count(_NAME_SEPARATOR) != max(len(raws) - 1, 0):
+        return None
+    lowered = joined.lower()
+    names = [name.strip() for name in lowered.split(_NAME_SEPARATOR)]
+    pieces = lowered.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES_KEEPING_SEPARATOR)
+    tokens = [tuple(part.decode("ascii").split()) for part in pieces.split(b"\x00")]
+    return (names, tokens) if raws else ([], [])
 
 
 def _tokens(name: str) -> tuple[str, ...]:
