@@ -482,12 +482,16 @@ def _layout(page: Page, block: Block) -> tuple[int, int]:
 def _comments(page: Page, blocks: list[Block]) -> list[Comment]:
     """Group comment blocks by their innermost comment-named container."""
     groups: dict[int, list[Block]] = {}
+    names, name_of = page.table.names, page.table.name
+    keys: dict[int, int] = {}
     for b in blocks:
-        key = b.element
-        for index in page.ancestors(b.element):
-            if "comment" in page.elements[index].classid:
-                key = index
-                break
+        key = keys.get(b.element)
+        if key is None:
+            key = next(
+                (i for i in page.ancestors(b.element) if "comment" in names[name_of[i]]),
+                b.element,
+            )
+            keys[b.element] = key
         groups.setdefault(key, []).append(b)
     comments = []
     for members in groups.values():
