@@ -83,8 +83,9 @@ STORY_MIN_CHARS = 300
 """... and this many characters of prose (a short post, a video with a few lines)."""
 COMMENT_AUTHOR_MAX_CHARS = 60
 """A commenter's name is short; longer text in an "author" element is the comment itself."""
-SIDEBAR_MAX_BODY_SHARE = 0.5
-"""Without a headline, a sidebar-named element holding more of the prose is the article."""
+BOX_MAX_PROSE_SHARE = 0.5
+"""Without a headline, a template box (sidebar, author or post box) holding more of the
+prose is the article."""
 
 CORE_BODY_SHARE = 0.85
 """The body's core is the deepest element holding this share of the body text."""
@@ -280,6 +281,11 @@ def _last_resort(blocks: list[Block], probs: list[float], labels: list[Label]) -
             labels[b.index] = Label.MAIN
 
 
+def _headline(labels: list[Label]) -> int:
+    """The index of the first block labelled as the headline; -1 when there is none."""
+    return next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
+
+
 def _first_main(labels: list[Label]) -> int:
     for i, label in enumerate(labels):
         if label is Label.MAIN:
@@ -336,7 +342,7 @@ def _drop_template_boxes(page: Page, labels: list[Label]) -> None:
     if not any(named):
         return
     table = page.table
-    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
+    headline = _headline(labels)
     prose = np.array([_prose_chars(b) if labels[b.index] is Label.MAIN else 0
                       for b in page.blocks], float)
     held = page.subtree_sum(prose)
@@ -347,7 +353,7 @@ def _drop_template_boxes(page: Page, labels: list[Label]) -> None:
         first, last = table.first_block[i], table.last_block[i]
         if first <= headline <= last:
             continue
-        if headline < 0 and held[i] > SIDEBAR_MAX_BODY_SHARE * total:
+        if headline < 0 and held[i] > BOX_MAX_PROSE_SHARE * total:
             continue
         for k in range(first, last + 1):
             if labels[k] is Label.MAIN:
@@ -368,7 +374,7 @@ def _drop_orphan_headings(page: Page, labels: list[Label]) -> None:
 
 def _drop_kickers(page: Page, labels: list[Label]) -> None:
     """Short lines above the headline (section kicker, "World", "Analysis") are not body."""
-    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), 0)
+    headline = max(_headline(labels), 0)
     for b in page.blocks[:headline]:
         if labels[b.index] is Label.MAIN and word_count(page, b) <= KICKER_MAX_WORDS:
             labels[b.index] = Label.BOILERPLATE
@@ -553,7 +559,7 @@ def _mark_teasers(page: Page, labels: list[Label], base_url: str | None) -> list
     groups: dict[int, list[tuple[int, Block, str, str]]] = {}
     found = _teaser_heads(page)
     head_indices = [b.index for b, *_ in found]
-    headline = next((i for i, label in enumerate(labels) if label is Label.TITLE), -1)
+    headline = _headline(labels)
     table = page.table
     for b, anchor, href in found:
         item = _item_of(page, b, head_indices)

@@ -13,17 +13,17 @@ document order: the subtree of element ``i`` is the elements ``i .. end[i] - 1``
 from __future__ import annotations
 
 import ctypes
-import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from dechaff.compiled import load, pure_python
 
 SKIP_TAGS = frozenset(
     "script style noscript template svg math iframe object embed canvas select option "
@@ -620,12 +620,6 @@ def cut_blocks(
     return page
 
 
-NAME_CACHE_SIZE = 1 << 15
-"""Class/id values remembered with their tokens: pages of a site (and sites of a framework)
-repeat them, so most are looked up, not split again; a few MB at most."""
-
-
-@lru_cache(maxsize=NAME_CACHE_SIZE)
 def _name_entry(raw: str) -> tuple[str, tuple[str, ...]]:
     """A class/id value as written → lowercased and stripped, and its tokens."""
     name = raw.lower().strip()
@@ -634,21 +628,26 @@ def _name_entry(raw: str) -> tuple[str, tuple[str, ...]]:
 
 _NAME_SEPARATOR = "\x00"
 """Joins a page's names to treat them in one go: the parser never leaves a NUL in a value."""
-_TOKEN_BYTES_KEEPING_SEPARATOR = _TOKEN_BYTES[:0] + b"\x00" + _TOKEN_BYTES[1:]
+_TOKEN_BYTES_KEEPING_SEPARATOR = _NAME_SEPARATOR.encode() + _TOKEN_BYTES[1:]
+"""``_TOKEN_BYTES`` that leaves the separator (byte 0) in place, to cut the names apart after."""
 
 
 def _name_entries(raws: list[str]) -> tuple[list[str], list[tuple[str, ...]]] | None:
     """``_name_entry`` for all of a page's names at once (one lowercasing, one byte
     translation for the lot): the same result, in a fraction of the calls. None when a name
     holds the separator after all."""
+    if not raws:
+        return [], []
     joined = _NAME_SEPARATOR.join(raws)
-    if joined.count(_NAME_SEPARATOR) != max(len(raws) - 1, 0):
+    if joined.count(_NAME_SEPARATOR) != len(raws) - 1:
         return None
     lowered = joined.lower()
     names = [name.strip() for name in lowered.split(_NAME_SEPARATOR)]
     pieces = lowered.encode("utf-8", "surrogatepass").translate(_TOKEN_BYTES_KEEPING_SEPARATOR)
-    tokens = [tuple(part.decode("ascii").split()) for part in pieces.split(b"\x00")]
-    return (names, tokens) if raws else ([], [])
+    tokens = [
+        tuple(part.decode("ascii").split()) for part in pieces.split(_NAME_SEPARATOR.encode())
+    ]
+    return names, tokens
 
 
 def _tokens(name: str) -> tuple[str, ...]:
@@ -879,19 +878,10 @@ def reference_total(page: Page, columns: tuple[list[int], list[int], list[int]])
 
 # -- the compiled walk ------------------------------------------------------------------------
 
-PURE_PYTHON_ENV = "DECHAFF_PURE_PYTHON"
-"""Set (to anything but empty) to walk with the pure-Python reference ``_walk`` only."""
 
 def compiled(name: str) -> Any:
-    """The function ``name`` of the compiled extension ``dechaff._speedups``; None when the
-    extension is missing, was built from another version, or is turned off."""
-    if os.environ.get(PURE_PYTHON_ENV):
-        return None
-    try:
-        from dechaff import _speedups
-    except ImportError:
-        return None
-    return getattr(_speedups, name, None)
+    """The function ``name`` of ``dechaff._speedups``, or None (see ``dechaff.compiled``)."""
+    return load("_speedups", name)
 
 
 _LEXBOR_FUNCTIONS = (
@@ -925,7 +915,7 @@ exactly as the reference does before it is used."""
 def _bind_fast_walk() -> Callable[[int, _Cutter, int], None] | None:
     """The compiled walk, bound to Lexbor and checked against ``_walk``; None when the
     extension is missing, Lexbor's functions cannot be found, or the check fails."""
-    if os.environ.get(PURE_PYTHON_ENV):
+    if pure_python():
         return None
     try:
         import selectolax.lexbor

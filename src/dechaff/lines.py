@@ -9,9 +9,10 @@ are cut where ``str.splitlines`` cuts them, so every offset is exact for any ``s
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any, NamedTuple
+
+from dechaff.compiled import load
 
 TAB_WIDTH = 4
 """Columns a tab counts for in a line's indentation (the common editor and Markdown setting)."""
@@ -28,20 +29,11 @@ _MARKER_RE = re.compile(
 )
 _MARKER_OPENERS = BULLETS + "#>("
 """First characters (besides digits) of a line that may open with a marker."""
-PURE_PYTHON_ENV = "DECHAFF_PURE_PYTHON"
-"""Set (to anything but empty) to run the pure-Python references only (as ``blocks`` does)."""
 
 
 def compiled_line(name: str) -> Any:
-    """The function ``name`` of the compiled extension ``dechaff._line_speedups``; None when the
-    extension is missing, was built from another version, or is turned off."""
-    if os.environ.get(PURE_PYTHON_ENV):
-        return None
-    try:
-        from dechaff import _line_speedups
-    except ImportError:
-        return None
-    return getattr(_line_speedups, name, None)
+    """The function ``name`` of ``dechaff._line_speedups``, or None (see ``dechaff.compiled``)."""
+    return load("_line_speedups", name)
 
 
 class Line(NamedTuple):
