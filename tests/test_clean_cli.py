@@ -166,3 +166,41 @@ def test_usage_errors_exit_2(capsys: Capture) -> None:
     assert main(["clean", "x.txt", "--jobs", "0"]) == 2
     assert main(["clean", "--help"]) == 0
     assert "dechaff clean" in capsys.readouterr().out
+
+
+def test_values_are_written_back_exactly(tmp_path: Path) -> None:
+    """Numbers orjson would round or null (big integers, NaN) and nested values survive."""
+    lines = [
+        '{"id": 123456789012345678901234567890, "text": "One line.", "x": 1.5e300}',
+        '{"id": "nan", "text": "One line.", "score": NaN, "inf": -Infinity}',
+        '{"id": "nested", "text": "One line.", "meta": {"a": [1, null, true, "é"]}}',
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    out_path = tmp_path / "out.jsonl.gz"
+    assert main(["clean", str(source), "-o", str(out_path), "--no-progress"]) == 0
+    written = read_jsonl(out_path)
+    for before, after in zip(lines, written, strict=True):
+        kept, given = json.loads(after), json.loads(before)
+        assert kept.pop("text") == clean_text(given.pop("text")).text
+        assert repr(kept) == repr(given)
+
+
+def test_a_truncated_gzip_input_keeps_what_was_read(tmp_path: Path, capsys: Capture) -> None:
+    lines = [json.dumps({"id": i, "text": f"{BODY[i % len(BODY)]} {i}."}) for i in range(2000)]
+    data = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"))
+    source = tmp_path / "in.jsonl.gz"
+    source.write_bytes(data[: len(data) // 2])
+    out_path = tmp_path / "out.jsonl"
+    assert main(["clean", str(source), "-o", str(out_path), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "damaged gzip data after line" in err
+    written = read_jsonl(out_path)
+    assert 0 < len(written) < len(lines)
+    assert [json.loads(line)["id"] for line in written] == list(range(len(written)))
+
+
+def test_a_corrupt_gzip_text_file_is_reported(tmp_path: Path, capsys: Capture) -> None:
+    source = tmp_path / "story.txt"
+    source.write_bytes(b"\x1f\x8b\x08\x00" + b"not deflate at all" * 10)
+    assert main(["clean", str(source), "--no-progress"]) == 1
+    assert "damaged gzip data" in capsys.readouterr().err

@@ -15,7 +15,6 @@ empty attribute record, so the attribute file stays line-aligned with its source
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 import time
@@ -25,10 +24,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from dechaff.clean import CLEAN_FAVORS, Cleaned, CleanFavor, clean_text
 from dechaff.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, positive_int
+from dechaff.fastio import GZIP_READ_ERRORS, gzip_reader, gzip_writer, json_line
 
 BATCH_RECORDS = 256
 """Records sent to a worker at a time: large enough to amortise the hand-off, small in memory."""
@@ -40,8 +40,8 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".jso
 """Inputs read as JSON lines; every other file is one plain-text document."""
 STDIN = "-"
 GZIP_LEVEL = 1
-"""Level 1 writes about 4× faster than gzip's default 6 (which took as long as cleaning the
-text itself on a 1 GB run) for output some 15 % larger; as ``dechaff run``'s shards."""
+"""Level 1 writes several times faster than gzip's default 6 (which took as long as cleaning
+the text itself on a 1 GB run) for output some 15 % larger; as ``dechaff run``'s shards."""
 MAX_REPORTED_PROBLEMS = 20
 """Problems printed per input; the rest are counted in the summary line."""
 PROGRESS_SECONDS = 0.2
@@ -151,12 +151,13 @@ def _is_jsonl(name: str) -> bool:
 def _clean_input(
     name: str,
     args: argparse.Namespace,
-    out: IO[str],
+    out: BinaryIO,
     pool: ProcessPoolExecutor | None,
     counts: Counts,
     progress: Progress,
 ) -> bool:
-    """Clean one input; ``False`` when it could not be read."""
+    """Clean one input; ``False`` when it could not be read to its end (what was read before
+    the damage is written)."""
     with _open_input(name) as (raw, jsonl):
         settings = Settings(
             field=args.field,
@@ -166,22 +167,35 @@ def _clean_input(
             output_format=args.output_format or ("jsonl" if jsonl or args.attributes else "txt"),
         )
         if not jsonl:
-            text = raw.read().decode("utf-8", errors="replace")
+            try:
+                text = raw.read().decode("utf-8", errors="replace")
+            except GZIP_READ_ERRORS as exc:
+                _warn(f"{name}: damaged gzip data ({_reason(exc)}), nothing read")
+                return False
             out.write(_text_document(name, text, settings, counts))
             progress.advance(1)
             return True
         lines = _tracked(raw, progress)  # counts lines read, i.e. documents
-        problems = 0
-        for number, rendered, problem, removed in _records(lines, settings, pool, args.jobs):
-            _write_line(out, rendered)
-            counts.documents += 1
-            counts.removed_lines += removed
-            if problem is not None:
-                counts.problems += 1
-                problems += 1
-                if problems <= MAX_REPORTED_PROBLEMS:
-                    _warn(f"{name}:{number}: {problem} (kept unchanged)")
+        problems = number = 0
+        try:
+            for number, rendered, problem, removed in _records(lines, settings, pool, args.jobs):
+                out.write(rendered)
+                counts.documents += 1
+                counts.removed_lines += removed
+                if problem is not None:
+                    counts.problems += 1
+                    problems += 1
+                    if problems <= MAX_REPORTED_PROBLEMS:
+                        _warn(f"{name}:{number}: {problem} (kept unchanged)")
+        except GZIP_READ_ERRORS as exc:
+            _warn(f"{name}: damaged gzip data after line {number} ({_reason(exc)}); "
+                  "the lines before it were cleaned")
+            return False
         return True
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
 
 
 @contextmanager
@@ -198,7 +212,7 @@ def _open_input(name: str) -> Iterator[tuple[BinaryIO, bool]]:
 
 def _maybe_gunzip(stream: Any, head: bytes) -> BinaryIO:
     if head[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+        return gzip_reader(stream)
     return stream  # type: ignore[no-any-return]
 
 
@@ -208,21 +222,20 @@ def _tracked(raw: BinaryIO, progress: Progress) -> Iterator[bytes]:
         progress.advance(1)
 
 
-def _text_document(name: str, text: str, settings: Settings, counts: Counts) -> str:
+def _text_document(name: str, text: str, settings: Settings, counts: Counts) -> bytes:
     cleaned = clean_text(text, favor=settings.favor)
     counts.documents += 1
     counts.removed_lines += len(cleaned.removed)
     if settings.attributes:
-        return _dumps({"id": name, "attributes": {ATTRIBUTE_NAME: _spans(cleaned)}}) + "\n"
+        return json_line({"id": name, "attributes": {ATTRIBUTE_NAME: _spans(cleaned)}})
     if settings.output_format == "jsonl":
-        record = {"id": name, "text": cleaned.text, "removed": _removed_records(cleaned)}
-        return _dumps(record) + "\n"
-    return cleaned.text + "\n" if cleaned.text else ""
+        return json_line({"id": name, "text": cleaned.text, "removed": _removed_records(cleaned)})
+    return _text_bytes(cleaned.text + "\n") if cleaned.text else b""
 
 
 # --- records ---------------------------------------------------------------------------------
 
-Result = tuple[int, str, "str | None", int]
+Result = tuple[int, bytes, "str | None", int]
 """(line number, output line, problem or None, lines removed)."""
 
 
@@ -264,12 +277,13 @@ def clean_batch(batch: Sequence[tuple[int, bytes]], settings: Settings) -> list[
 
 def clean_record(number: int, line: bytes, settings: Settings) -> Result:
     """One JSONL line in, one output line out; a bad line comes back unchanged with a reason."""
-    raw = line.decode("utf-8", errors="surrogateescape").rstrip("\r\n")
+    line = line.rstrip(b"\r\n")
+    raw = line.decode("utf-8", errors="surrogateescape")
     if not raw.strip():
-        return number, _passthrough(raw, None, number, settings), None, 0
+        return number, _passthrough(line, None, number, settings), None, 0
     record, problem = _parse(raw, settings.field)
     if record is None or problem is not None:
-        return number, _passthrough(raw, record, number, settings), problem, 0
+        return number, _passthrough(line, record, number, settings), problem, 0
     text = record[settings.field]
     title = record.get(settings.title_field) if settings.title_field else None
     try:
@@ -277,8 +291,8 @@ def clean_record(number: int, line: bytes, settings: Settings) -> Result:
                              favor=settings.favor)
     except Exception as exc:  # a bug, not a bad input: keep the record, say why
         reason = f"cleaning failed: {type(exc).__name__}: {exc}"
-        return number, _passthrough(raw, record, number, settings), reason, 0
-    return number, _render(record, cleaned, settings), None, len(cleaned.removed)
+        return number, _passthrough(line, record, number, settings), reason, 0
+    return number, _render(record, cleaned, settings, line), None, len(cleaned.removed)
 
 
 def _parse(raw: str, field: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -295,22 +309,23 @@ def _parse(raw: str, field: str) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _passthrough(
-    raw: str, record: dict[str, Any] | None, number: int, settings: Settings
-) -> str:
+    line: bytes, record: dict[str, Any] | None, number: int, settings: Settings
+) -> bytes:
+    """The input line as it came (its bytes), or an empty attribute record in its place."""
     if not settings.attributes:
-        return raw + "\n"
+        return line + b"\n"
     identifier = record.get("id") if record is not None else None
     empty: dict[str, object] = {ATTRIBUTE_NAME: []}
-    return _dumps({"id": identifier, "line": number, "attributes": empty}) + "\n"
+    return json_line({"id": identifier, "line": number, "attributes": empty}, line)
 
 
-def _render(record: dict[str, Any], cleaned: Cleaned, settings: Settings) -> str:
+def _render(record: dict[str, Any], cleaned: Cleaned, settings: Settings, line: bytes) -> bytes:
     if settings.attributes:
         attributes = {"id": record.get("id"), "attributes": {ATTRIBUTE_NAME: _spans(cleaned)}}
-        return _dumps(attributes) + "\n"
+        return json_line(attributes, line)
     if settings.output_format == "txt":
-        return cleaned.text + "\n\n" if cleaned.text else ""
-    return _dumps({**record, settings.field: cleaned.text}) + "\n"
+        return _text_bytes(cleaned.text + "\n\n") if cleaned.text else b""
+    return json_line({**record, settings.field: cleaned.text}, line)
 
 
 def _spans(cleaned: Cleaned) -> list[list[int | str]]:
@@ -324,42 +339,31 @@ def _removed_records(cleaned: Cleaned) -> list[dict[str, int | str]]:
     ]
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+def _text_bytes(text: str) -> bytes:
+    """UTF-8, undecodable input bytes written back as they came, other surrogates escaped."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
 
 
 # --- output ----------------------------------------------------------------------------------
 
 
 @contextmanager
-def _open_output(path: Path | None) -> Iterator[IO[str]]:
-    """stdout, or the file (gzip when its name ends in .gz); undecodable text kept as bytes."""
+def _open_output(path: Path | None) -> Iterator[BinaryIO]:
+    """stdout's bytes, or the file (gzip when its name ends in .gz)."""
     if path is None:
-        yield sys.stdout
         sys.stdout.flush()
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
         return
     if str(path).endswith(".gz"):
-        with gzip.open(path, "wt", compresslevel=GZIP_LEVEL, encoding="utf-8",
-                       errors="surrogateescape") as handle:
+        with gzip_writer(path, GZIP_LEVEL) as handle:
             yield handle
         return
-    with open(path, "w", encoding="utf-8", errors="surrogateescape") as plain:
+    with open(path, "wb") as plain:
         yield plain
-
-
-def _write_line(out: IO[str], rendered: str) -> None:
-    """Write one document's output; text the encoding cannot hold is written as JSON escapes."""
-    try:
-        out.write(rendered)
-    except UnicodeEncodeError:
-        out.write(_escape_unencodable(rendered))
-
-
-def _escape_unencodable(rendered: str) -> str:
-    try:
-        return json.dumps(json.loads(rendered), ensure_ascii=True) + "\n"
-    except ValueError:
-        return rendered.encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
 def _warn(message: str) -> None:

@@ -1,0 +1,74 @@
+"""gzip and JSON lines at the batch edges (``dechaff clean``, ``dechaff run``), fast when it can be.
+
+- **gzip** goes through python-isal (Intel's ISA-L igzip) when it is installed: on JSON lines of
+  extracted text it compresses about 4× and decompresses about 2.5× faster than zlib, for the
+  same format and a similar size. Without it, the standard library's :mod:`gzip` does the same.
+- **JSON lines** are written by orjson when it is installed and writes exactly what was read:
+  the standard library encodes otherwise (a NaN or an infinity, which orjson would turn into
+  ``null``; an integer beyond 64 bits, which orjson refuses; text holding lone surrogates).
+  Reading stays with :func:`json.loads`, which is as fast here and never rounds a big integer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from pathlib import Path
+from typing import IO, Any, BinaryIO, cast
+
+_gzip: Any = gzip
+_IsalError: type[BaseException] = zlib.error
+try:
+    from isal import igzip as _igzip
+    from isal.isal_zlib import error as _isal_error
+except ImportError:  # pragma: no cover - isal is a dependency; the stdlib is the fallback
+    pass
+else:
+    _gzip, _IsalError = _igzip, cast(type[BaseException], _isal_error)
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib is the fallback
+    _orjson = None  # type: ignore[assignment]
+
+GZIP_READ_ERRORS: tuple[type[BaseException], ...] = (EOFError, zlib.error, _IsalError, OSError)
+"""What reading damaged gzip data raises: truncated (EOFError), corrupt (zlib's or ISA-L's
+error) or not gzip at all (``BadGzipFile``, an OSError)."""
+NAN, INFINITY = b"NaN", b"Infinity"
+"""JSON extensions Python reads as floats that orjson would write as ``null``: a source line
+holding either is encoded by the standard library."""
+
+
+def gzip_reader(stream: IO[bytes]) -> BinaryIO:
+    """The gunzipped content of ``stream`` (multi-member, as gzip(1) reads it)."""
+    return cast(BinaryIO, _gzip.GzipFile(fileobj=stream, mode="rb"))
+
+
+def gzip_writer(path: Path | str, level: int) -> BinaryIO:
+    """A gzip file at ``path`` written at compression ``level``."""
+    return cast(BinaryIO, _gzip.open(path, "wb", compresslevel=level))
+
+
+def gzip_compress(data: bytes, level: int) -> bytes:
+    """One gzip member of ``data``, with no timestamp (the same input gives the same bytes)."""
+    member: bytes = _gzip.compress(data, compresslevel=level, mtime=0)
+    return member
+
+
+def json_line(value: Any, source: bytes | None = None) -> bytes:
+    """``value`` as one line of UTF-8 JSON, newline included.
+
+    ``source`` is the line ``value`` was read from, if any: orjson encodes unless it holds a
+    NaN or an infinity. Text with lone surrogates (undecodable input bytes kept by
+    ``surrogateescape``) is written back as those bytes; any other surrogate as a JSON escape.
+    """
+    if _orjson is not None and (source is None or (NAN not in source and INFINITY not in source)):
+        try:
+            return _orjson.dumps(value, option=_orjson.OPT_APPEND_NEWLINE)
+        except TypeError:  # an integer beyond 64 bits, a lone surrogate: the stdlib keeps it
+            pass
+    try:
+        return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogateescape") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True).encode("ascii") + b"\n"
