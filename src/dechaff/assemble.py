@@ -15,7 +15,17 @@ from urllib.parse import urljoin
 import numpy as np
 
 from dechaff.article import Comment, Metadata, Related
-from dechaff.blocks import IN_NAV, IN_TABLE, IN_TIME, PARAGRAPH_MIN_CHARS, Block, Page
+from dechaff.blocks import (
+    IN_ASIDE,
+    IN_FOOTER,
+    IN_FORM,
+    IN_NAV,
+    IN_TABLE,
+    IN_TIME,
+    PARAGRAPH_MIN_CHARS,
+    Block,
+    Page,
+)
 from dechaff.classify import Label, captions_of, comment_containers
 from dechaff.features import (
     COMMENT_NAME_RE,
@@ -127,6 +137,10 @@ _POST_BOX_NAME = re.compile(
 """The boxes a post template puts around the text: the writer's introduction, and the post's
 metadata ("Posted in ... | Tags ... | 3 comments", "This entry was filed under ...")."""
 _TEMPLATE_BOX_NAME = re.compile(f"{_SIDEBAR_NAME.pattern}|{_POST_BOX_NAME.pattern}")
+_FURNITURE_NAME = re.compile(rf"{_TEMPLATE_BOX_NAME.pattern}|(?<!\S)footer(?!\S)")
+"""Template boxes and elements named exactly "footer": never admitted by a relaxed pass."""
+_FURNITURE_FLAGS = IN_NAV | IN_FOOTER | IN_FORM | IN_ASIDE
+"""Blocks under these tags are never admitted by a relaxed pass either."""
 _AUTHOR_TOKENS = frozenset({"author", "name", "fn", "username", "user"})
 _BYLINE_RE = re.compile(
     r"^\s*(?:by|von|par|por|door|di|da|av|af|od|przez|автор|от|بقلم|作者|文)\s*[:\-]?\s+\S",
@@ -189,7 +203,7 @@ def assemble(
     # A page scored low throughout gets its relaxed pass first, so that the rules below
     # (comments, teasers, sidebars) judge the blocks it admits; again at the end, in case
     # they took away most of the body.
-    _relax_if_empty(blocks, probs, labels)
+    _relax_if_empty(page, probs, labels)
     _mark_headline(page, labels, meta)
     _mark_bylines(blocks, labels, meta)
     captions = _mark_captions(page, labels)
@@ -198,7 +212,7 @@ def assemble(
     _drop_template_boxes(page, labels)
     _drop_orphan_headings(page, labels)
     _drop_outside_core(page, labels)
-    _relax_if_empty(blocks, probs, labels)
+    _relax_if_empty(page, probs, labels)
     body = [b for b in blocks if labels[b.index] is Label.MAIN]
     return Assembly(
         labels=labels,
@@ -253,27 +267,51 @@ def _in_ad_slot(page: Page, block: Block, slots: set[int]) -> bool:
     return any(a in slots for a in page.ancestors(block.element)[:AD_TOKEN_DEPTH])
 
 
-def _relax_if_empty(blocks: list[Block], probs: list[float], labels: list[Label]) -> None:
-    """Too little body: retry with lower thresholds, admitting only prose-like blocks."""
+def _relax_if_empty(page: Page, probs: list[float], labels: list[Label]) -> None:
+    """Too little body: retry with lower thresholds, admitting only prose-like blocks, and
+    none from the template's furniture (sidebars, footers, forms, navigation)."""
+    blocks = page.blocks
     body = sum(b.chars for b in blocks if labels[b.index] is Label.MAIN)
+    if body >= MIN_BODY_CHARS:
+        return
+    furniture = _furniture(page)
     for relaxed in RELAXED_THRESHOLDS:
         if body >= MIN_BODY_CHARS:
             return
         for b in blocks:
             if labels[b.index] is not Label.BOILERPLATE or probs[b.index] < relaxed:
                 continue
+            if b.index in furniture:
+                continue
             if b.chars >= PROSE_MIN_CHARS and b.link_density < PROSE_MAX_LINK_DENSITY:
                 labels[b.index] = Label.MAIN
                 body += b.chars
     if body == 0:
-        _last_resort(blocks, probs, labels)
+        _last_resort(blocks, probs, labels, furniture)
 
 
-def _last_resort(blocks: list[Block], probs: list[float], labels: list[Label]) -> None:
+def _furniture(page: Page) -> set[int]:
+    """Blocks in the template's furniture: navigation, footers, forms, asides (by tag), and
+    elements named as a sidebar, a post's metadata box or a footer."""
+    out = {b.index for b in page.blocks if b.flags & _FURNITURE_FLAGS}
+    named = page.names_matching(_FURNITURE_NAME)
+    if not any(named):
+        return out
+    table = page.table
+    for i in np.flatnonzero(table.arrays.n_blocks).tolist():
+        if named[table.name[i]]:
+            out.update(range(table.first_block[i], table.last_block[i] + 1))
+    return out
+
+
+def _last_resort(
+    blocks: list[Block], probs: list[float], labels: list[Label], furniture: set[int]
+) -> None:
     """Nothing at all: keep the best-scored sentences (a tiny page of short posts)."""
     for b in blocks:
         if (
             labels[b.index] is Label.BOILERPLATE
+            and b.index not in furniture
             and probs[b.index] >= LAST_RESORT_THRESHOLD
             and b.link_density < PROSE_MAX_LINK_DENSITY
             and b.text.rstrip()[-1:] in _SENTENCE_END
