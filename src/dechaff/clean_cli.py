@@ -15,7 +15,6 @@ empty attribute record, so the attribute file stays line-aligned with its source
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import deque
@@ -28,7 +27,7 @@ from typing import Any, BinaryIO
 
 from dechaff.clean import CLEAN_FAVORS, Cleaned, CleanFavor, clean_text
 from dechaff.cli_common import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, positive_int
-from dechaff.fastio import GZIP_READ_ERRORS, gzip_reader, gzip_writer, json_line
+from dechaff.fastio import GZIP_READ_ERRORS, JsonReader, gzip_reader, gzip_writer, json_line
 
 BATCH_RECORDS = 256
 """Records sent to a worker at a time: large enough to amortise the hand-off, small in memory."""
@@ -270,6 +269,10 @@ def _batches(
         yield batch
 
 
+_READER = JsonReader()
+"""Parses every record of this process (the command cleans in one thread per process)."""
+
+
 def clean_batch(batch: Sequence[tuple[int, bytes]], settings: Settings) -> list[Result]:
     """Worker entry point: clean a batch of numbered lines."""
     return [clean_record(number, line, settings) for number, line in batch]
@@ -292,12 +295,12 @@ def clean_record(number: int, line: bytes, settings: Settings) -> Result:
     except Exception as exc:  # a bug, not a bad input: keep the record, say why
         reason = f"cleaning failed: {type(exc).__name__}: {exc}"
         return number, _passthrough(line, record, number, settings), reason, 0
-    return number, _render(record, cleaned, settings, line), None, len(cleaned.removed)
+    return number, _render(record, cleaned, settings), None, len(cleaned.removed)
 
 
 def _parse(raw: str, field: str) -> tuple[dict[str, Any] | None, str | None]:
     try:
-        record = json.loads(raw, strict=False)  # control characters inside strings are data
+        record = _READER.loads(raw)
     except (ValueError, RecursionError) as exc:
         return None, f"not valid JSON ({str(exc).split(':')[0]})"
     if not isinstance(record, dict):
@@ -316,16 +319,17 @@ def _passthrough(
         return line + b"\n"
     identifier = record.get("id") if record is not None else None
     empty: dict[str, object] = {ATTRIBUTE_NAME: []}
-    return json_line({"id": identifier, "line": number, "attributes": empty}, line)
+    return json_line({"id": identifier, "line": number, "attributes": empty},
+                     not _READER.non_finite)
 
 
-def _render(record: dict[str, Any], cleaned: Cleaned, settings: Settings, line: bytes) -> bytes:
+def _render(record: dict[str, Any], cleaned: Cleaned, settings: Settings) -> bytes:
     if settings.attributes:
         attributes = {"id": record.get("id"), "attributes": {ATTRIBUTE_NAME: _spans(cleaned)}}
-        return json_line(attributes, line)
+        return json_line(attributes, not _READER.non_finite)
     if settings.output_format == "txt":
         return _text_bytes(cleaned.text + "\n\n") if cleaned.text else b""
-    return json_line({**record, settings.field: cleaned.text}, line)
+    return json_line({**record, settings.field: cleaned.text}, not _READER.non_finite)
 
 
 def _spans(cleaned: Cleaned) -> list[list[int | str]]:

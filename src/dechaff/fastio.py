@@ -6,7 +6,8 @@
 - **JSON lines** are written by orjson when it is installed and writes exactly what was read:
   the standard library encodes otherwise (a NaN or an infinity, which orjson would turn into
   ``null``; an integer beyond 64 bits, which orjson refuses; text holding lone surrogates).
-  Reading stays with :func:`json.loads`, which is as fast here and never rounds a big integer.
+  Reading stays with the standard library's decoder, which is as fast here and never rounds
+  a big integer; :class:`JsonReader` notes the NaNs and infinities as it reads them.
 """
 
 from __future__ import annotations
@@ -35,9 +36,6 @@ except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib is 
 GZIP_READ_ERRORS: tuple[type[BaseException], ...] = (EOFError, zlib.error, _IsalError, OSError)
 """What reading damaged gzip data raises: truncated (EOFError), corrupt (zlib's or ISA-L's
 error) or not gzip at all (``BadGzipFile``, an OSError)."""
-NAN, INFINITY = b"NaN", b"Infinity"
-"""JSON extensions Python reads as floats that orjson would write as ``null``: a source line
-holding either is encoded by the standard library."""
 
 
 def gzip_reader(stream: IO[bytes]) -> BinaryIO:
@@ -56,14 +54,32 @@ def gzip_compress(data: bytes, level: int) -> bytes:
     return member
 
 
-def json_line(value: Any, source: bytes | None = None) -> bytes:
+class JsonReader:
+    """``json.loads(text, strict=False)`` (control characters inside strings are data) that
+    says whether the last document held a NaN or an infinity (JSON extensions Python reads as
+    floats, and orjson would write back as ``null``). One per thread."""
+
+    def __init__(self) -> None:
+        self.non_finite = False
+        self._decoder = json.JSONDecoder(strict=False, parse_constant=self._constant)
+
+    def loads(self, text: str) -> Any:
+        self.non_finite = False
+        return self._decoder.decode(text)
+
+    def _constant(self, name: str) -> float:
+        self.non_finite = True
+        return float(name)
+
+
+def json_line(value: Any, finite: bool = True) -> bytes:
     """``value`` as one line of UTF-8 JSON, newline included.
 
-    ``source`` is the line ``value`` was read from, if any: orjson encodes unless it holds a
-    NaN or an infinity. Text with lone surrogates (undecodable input bytes kept by
+    orjson encodes when ``finite`` (``value`` holds no NaN or infinity: see
+    :class:`JsonReader`). Text with lone surrogates (undecodable input bytes kept by
     ``surrogateescape``) is written back as those bytes; any other surrogate as a JSON escape.
     """
-    if _orjson is not None and (source is None or (NAN not in source and INFINITY not in source)):
+    if _orjson is not None and finite:
         try:
             return _orjson.dumps(value, option=_orjson.OPT_APPEND_NEWLINE)
         except TypeError:  # an integer beyond 64 bits, a lone surrogate: the stdlib keeps it
