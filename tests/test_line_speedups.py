@@ -64,7 +64,7 @@ TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=30)), max_size=40).map("".jo
 
 
 def _compiled_columns(texts: list[str]) -> LineColumns:
-    return line_speedups.line_columns(  # type: ignore[no-any-return]
+    return line_speedups.key_columns(  # type: ignore[no-any-return]
         texts, line_features.LONG_LINE_CHARS, line_features.SPACED_CHARS_PER_WORD,
         line_features.CJK_CHARS_PER_WORD, line_features.CUE_MAX_WORDS,
     )
@@ -164,9 +164,9 @@ def _assert_same_rules(features: list[line_features.LineFeatures]) -> None:
     assert scan == line_rules.reference_comment_scan(features, named, prose)
     for tokens in {frozenset(item.tokens) for item in features[:3]} | {frozenset({"the"})}:
         got, expected = list(named), list(named)
-        line_speedups.headline_again(
+        line_speedups.key_headline_again(
             features, got, tokens, line_rules._HEADLINE_AGAIN, line_rules.HEADLINE_MAX_WORDS,
-            line_rules.TITLE_OVERLAP, line_rules.TITLE_COVER,
+            line_rules.TITLE_OVERLAP, line_rules.TITLE_COVER, line_features.LONG_LINE_CHARS,
         )
         line_rules.reference_headline_again(features, expected, tokens)
         assert got == expected
@@ -310,6 +310,21 @@ def test_found_from_is_search(text: str) -> None:
         for sample in (text, text + " all rights reserved", "© " + text, text + " ſubscribe"):
             found = line_speedups.found_from(pattern.match, sample, openers)
             assert found == (pattern.search(sample) is not None)
+
+
+@FUZZ
+@given(st.lists(TEXTS, max_size=30))
+def test_a_lines_tokens_are_its_case_folded_words(texts: list[str]) -> None:
+    """``LineFeatures.tokens``, split from the key, are the line's ``\\w`` runs case-folded
+    (none for a long line), whichever pass made the key."""
+    for columns in (line_features.line_columns(texts), reference_line_columns(texts)):
+        for text, chars, key in zip(texts, columns[1], columns[11], strict=True):
+            expected = (
+                line_features._WORD_RE.findall(text.casefold())
+                if len(text) <= line_features.LONG_LINE_CHARS
+                else []
+            )
+            assert line_features.key_tokens(key, chars) == expected
 
 
 def test_columns_of_no_lines() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-def line_columns(
+def key_columns(
     texts: list[str],
     long_line_chars: int,
     spaced_chars_per_word: int,
@@ -14,7 +14,7 @@ def line_columns(
     cue_max_words: int,
 ) -> tuple[
     list[int], list[int], list[bool], list[bool], list[bool], list[bool], list[float],
-    list[float], list[float], list[float], list[int], list[str], list[list[str]],
+    list[float], list[float], list[float], list[int], list[str],
 ]: ...
 
 MATRIX_NAMES: tuple[str, ...]
@@ -71,7 +71,7 @@ def cue_columns(
     credit_lasts: str,
 ) -> tuple[list[bool], list[bool], list[bool]]: ...
 def records(cls: type, columns: list[Any]) -> list[Any]: ...
-def pattern_names(
+def notice_names(
     features: list[Any],
     hint_tokens: frozenset[str],
     ad_match: Callable[[str], object],
@@ -84,6 +84,7 @@ def pattern_names(
     prose_min_words: int,
     ad_min_chars: int,
     ad_openers: str,
+    long_line_chars: int,
 ) -> list[Any]: ...
 def shape_columns(
     features: list[Any],
@@ -92,7 +93,7 @@ def shape_columns(
     headline_min_words: int,
     headline_max_words: int,
 ) -> tuple[list[bool], list[bool]]: ...
-def headline_again(
+def key_headline_again(
     features: list[Any],
     out: list[Any],
     tokens: frozenset[str],
@@ -100,6 +101,7 @@ def headline_again(
     headline_max_words: int,
     title_overlap: float,
     title_cover: float,
+    long_line_chars: int,
 ) -> None: ...
 def comment_scan(
     features: list[Any],

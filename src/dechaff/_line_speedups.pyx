@@ -1,9 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """The hot loops of plain-text cleaning, compiled; each has a pure-Python reference it must match.
 
-* ``line_columns``: the line-local facts of ``line_features`` (words, ending, character shares,
-  capitals, separators, the repeat key and its tokens) in one pass over each line's characters;
-  the reference is ``line_features.reference_line_columns``.
+* ``key_columns``: the line-local facts of ``line_features`` (words, ending, character shares,
+  capitals, separators, the repeat key) in one pass over each line's characters; the reference
+  is ``line_features.reference_line_columns``. No per-line token lists: the few readers of a
+  line's tokens split its key (``LineFeatures.tokens``), or walk it (``notice_names``,
+  ``key_headline_again``). (A function whose arguments or results change gets a new name: an
+  extension built from an older version lacks it, and the caller uses the reference.)
 
 Characters are classified with CPython's own tables (``Py_UNICODE_ISALPHA`` ... are what
 ``str.isalpha`` ... and the ``re`` module's ``\\w`` use), so the results are the same for every
@@ -214,21 +217,33 @@ cdef Py_ssize_t _separators(Text t) noexcept:
     return found
 
 
-cdef list _tokens(str folded):
-    """``_WORD_RE.findall(folded)``: the runs of ``\\w`` characters."""
+cdef str _folded_key(str folded):
+    """``" ".join(_WORD_RE.findall(folded))``: the runs of ``\\w`` characters, one space
+    between two (no token object made)."""
     cdef Text t = _text(folded)
-    cdef Py_ssize_t i, start = -1
-    cdef list out = []
-    for i in range(t.length):
-        if _word(_at(t, i)):
-            if start < 0:
-                start = i
-        elif start >= 0:
-            out.append(PyUnicode_Substring(folded, start, i))
-            start = -1
-    if start >= 0:
-        out.append(PyUnicode_Substring(folded, start, t.length))
-    return out
+    cdef Py_ssize_t i, size = 0
+    cdef Py_UCS4 c
+    cdef bint inside = False
+    # (a key is never longer than the text: each space stands for one character or more)
+    cdef Py_UCS4 *buffer = <Py_UCS4 *>PyMem_Malloc((t.length + 1) * sizeof(Py_UCS4))
+    if buffer == NULL:
+        raise MemoryError()
+    try:
+        for i in range(t.length):
+            c = _at(t, i)
+            if _word(c):
+                if not inside:
+                    if size:
+                        buffer[size] = u" "
+                        size += 1
+                    inside = True
+                buffer[size] = c
+                size += 1
+            else:
+                inside = False
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, size)
+    finally:
+        PyMem_Free(buffer)
 
 
 cdef str _collapsed(str folded, Py_ssize_t *parts):
@@ -260,10 +275,10 @@ cdef str _collapsed(str folded, Py_ssize_t *parts):
         PyMem_Free(buffer)
 
 
-cdef str _ascii_key(Text t, unsigned char *buffer, list tokens):
+cdef str _ascii_key(Text t, unsigned char *buffer):
     """``" ".join(_WORD_RE.findall(text.casefold()))`` for an ASCII ``text`` (casefolding is
-    lowering ``A-Z`` there), its tokens appended to ``tokens``, written in ``buffer``."""
-    cdef Py_ssize_t i, size = 0, start = 0
+    lowering ``A-Z`` there), written in ``buffer``."""
+    cdef Py_ssize_t i, size = 0
     cdef const unsigned char *data = <const unsigned char *>t.data
     cdef unsigned char c
     cdef bint inside = False
@@ -272,25 +287,20 @@ cdef str _ascii_key(Text t, unsigned char *buffer, list tokens):
         if _ASCII[c] & C_WORD:
             if not inside:
                 if size:
-                    tokens.append(PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer + start,
-                                                            size - start))
                     buffer[size] = 32  # (a space)
                     size += 1
-                start = size
                 inside = True
             buffer[size] = c + 32 if 65 <= c <= 90 else c
             size += 1
         else:
             inside = False
-    if size:
-        tokens.append(PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer + start,
-                                                size - start))
     return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, size)
 
 
-def line_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars_per_word,
-                 Py_ssize_t cjk_chars_per_word, Py_ssize_t cue_max_words):
-    """``line_features.reference_line_columns(texts)`` with the module's thresholds given."""
+def key_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars_per_word,
+                Py_ssize_t cjk_chars_per_word, Py_ssize_t cue_max_words):
+    """``line_features.reference_line_columns(texts)`` with the module's thresholds given (the
+    repeat key last, no token lists: readers split the key)."""
     cdef unsigned char *buffer = <unsigned char *>PyMem_Malloc(long_line_chars + 1)
     if buffer == NULL:
         raise MemoryError()
@@ -304,12 +314,11 @@ def line_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars
 cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
                          Py_ssize_t spaced_chars_per_word, Py_ssize_t cjk_chars_per_word,
                          Py_ssize_t cue_max_words, unsigned char *buffer):
-    """``line_columns`` with a scratch ``buffer`` of ``long_line_chars`` + 1 characters."""
+    """``key_columns`` with a scratch ``buffer`` of ``long_line_chars`` + 1 characters."""
     cdef list words_col = [], chars_col = [], terminal_col = [], ellipsis_col = [], cut_col = []
     cdef list colon_col = [], digit_col = [], letter_col = [], upper_col = [], capital_col = []
-    cdef list separator_col = [], key_col = [], token_col = []
+    cdef list separator_col = [], key_col = []
     cdef str text, key
-    cdef list tokens
     cdef Text t
     cdef Py_ssize_t n, i, j, parts, words, cjk, total, letters, upper, digits
     cdef Py_ssize_t initial_alpha, initial_upper
@@ -321,14 +330,11 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
         if n > long_line_chars:
             # (casefolding keeps every space a space and makes none: the same parts)
             key = _collapsed(text.casefold(), &parts)
-            tokens = []
         elif PyUnicode_IS_ASCII(text):
-            tokens = []
-            key = _ascii_key(t, buffer, tokens)
+            key = _ascii_key(t, buffer)
             parts = _parts(t)
         else:
-            tokens = _tokens(text.casefold())
-            key = " ".join(tokens)
+            key = _folded_key(text.casefold())
             parts = _parts(t)
         # words: whitespace parts, plus half the CJK characters of a line with few spaces
         words = parts
@@ -361,7 +367,6 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
         cut_col.append(cut)
         colon_col.append(n > 0 and _at(t, n - 1) == u":")
         key_col.append(key)
-        token_col.append(tokens)
         if words > cue_max_words:
             digit_col.append(0.0)
             letter_col.append(1.0)
@@ -405,7 +410,7 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
         separator_col.append(_separators(t))
     return (
         words_col, chars_col, terminal_col, ellipsis_col, cut_col, colon_col, digit_col,
-        letter_col, upper_col, capital_col, separator_col, key_col, token_col,
+        letter_col, upper_col, capital_col, separator_col, key_col,
     )
 
 
@@ -429,8 +434,8 @@ MATRIX_NAMES = (
 """The columns ``fill_matrix`` writes, in order (``line_features`` checks them against its own)."""
 FEATURE_FIELDS = (
     "line", "words", "chars", "terminal", "ellipsis", "cut_word", "colon", "digit_share",
-    "letter_share", "upper_share", "capital_words", "separators", "key", "tokens", "repeats",
-    "first", "title_overlap", "title_cover", "position", "dated", "byline_cue", "credit_cue",
+    "letter_share", "upper_share", "capital_words", "separators", "key", "repeats", "first",
+    "title_overlap", "title_cover", "position", "dated", "byline_cue", "credit_cue",
 )
 """The fields of ``LineFeatures`` read here by position (checked like ``MATRIX_NAMES``)."""
 LINE_FIELDS = ("number", "start", "end", "text", "indent", "marker", "blank_before")
@@ -454,7 +459,7 @@ cdef enum:
 
 cdef enum:
     F_LINE, F_WORDS, F_CHARS, F_TERMINAL, F_ELLIPSIS, F_CUT_WORD, F_COLON, F_DIGIT_SHARE
-    F_LETTER_SHARE, F_UPPER_SHARE, F_CAPITAL_WORDS, F_SEPARATORS, F_KEY, F_TOKENS, F_REPEATS
+    F_LETTER_SHARE, F_UPPER_SHARE, F_CAPITAL_WORDS, F_SEPARATORS, F_KEY, F_REPEATS
     F_FIRST, F_TITLE_OVERLAP, F_TITLE_COVER, F_POSITION, F_DATED, F_BYLINE_CUE, F_CREDIT_CUE
 
 cdef enum:
@@ -980,20 +985,82 @@ cdef bint _advertising(str text, object ad_match, str openers, Py_ssize_t min_ch
     return bool(ad_match(text if n == len(text) else PyUnicode_Substring(text, 0, n)))
 
 
-def pattern_names(list features, frozenset hint_tokens, object ad_match, object notice,
-                  tuple decisions, Py_ssize_t nav_max_words, Py_ssize_t caption_min_words,
-                  Py_ssize_t pattern_max_words, Py_ssize_t long_line_words,
-                  Py_ssize_t prose_min_words, Py_ssize_t ad_min_chars, str ad_openers):
+# A set of tokens as a 4096-bit filter of their hashes: a span of a key whose bit is clear is
+# not one of them, so only the few others are made into a ``str`` and looked up in the set.
+cdef enum:
+    FILTER_WORDS = 64  # (64-bit words: 4096 bits, a few per cent of false hits for 100 tokens)
+
+cdef struct TokenFilter:
+    unsigned long long bits[FILTER_WORDS]
+
+
+cdef inline unsigned long long _span_hash(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    """FNV-1a over the code points of ``t[lo:hi]``."""
+    cdef unsigned long long h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    cdef unsigned long long code
+    for i in range(lo, hi):
+        code = <unsigned long long>_at(t, i)
+        h = (h ^ code) * 1099511628211ULL
+    return h >> 52  # (the top 12 bits: a bit of the filter)
+
+
+cdef void _token_filter(TokenFilter *out, frozenset tokens):
+    """The filter of ``tokens`` (all ``str``)."""
+    cdef Py_ssize_t i
+    cdef unsigned long long h
+    cdef Text t
+    cdef object token
+    for i in range(FILTER_WORDS):
+        out.bits[i] = 0
+    for token in tokens:
+        t = _text(<str>token)
+        h = _span_hash(t, 0, t.length)
+        out.bits[h >> 6] |= 1ULL << (h & 63)
+
+
+cdef inline bint _may_hold(TokenFilter *tokens, Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    cdef unsigned long long h = _span_hash(t, lo, hi)
+    return (tokens.bits[h >> 6] >> (h & 63)) & 1
+
+
+cdef inline Py_ssize_t _span_end(Text t, Py_ssize_t lo) noexcept:
+    """Where the token of a key starting at ``lo`` ends (the next space or the key's end)."""
+    while lo < t.length and _at(t, lo) != u" ":
+        lo += 1
+    return lo
+
+
+cdef bint _key_holds(str key, TokenFilter *filter, frozenset tokens):
+    """Whether a token of ``key`` (its tokens joined by single spaces) is in ``tokens``."""
+    cdef Text t = _text(key)
+    cdef Py_ssize_t lo = 0, hi
+    while lo < t.length:
+        hi = _span_end(t, lo)
+        if _may_hold(filter, t, lo, hi) and PyUnicode_Substring(key, lo, hi) in tokens:
+            return True
+        lo = hi + 1
+    return False
+
+
+def notice_names(list features, frozenset hint_tokens, object ad_match, object notice,
+                 tuple decisions, Py_ssize_t nav_max_words, Py_ssize_t caption_min_words,
+                 Py_ssize_t pattern_max_words, Py_ssize_t long_line_words,
+                 Py_ssize_t prose_min_words, Py_ssize_t ad_min_chars, str ad_openers,
+                 Py_ssize_t long_line_chars):
     """``line_rules.reference_pattern_names(features)``: ``decisions`` are (only symbols, an
     advertising label, a credited caption); ``notice`` names the lines that hold one of
     ``hint_tokens`` (or ``©``, ``(c)``); ``ad_match`` is tried on labels of at least
-    ``ad_min_chars`` characters (its shortest match) opening with one of ``ad_openers``."""
+    ``ad_min_chars`` characters (its shortest match) opening with one of ``ad_openers``. A
+    line's tokens are its key's (none beyond ``long_line_chars``: ``LineFeatures.tokens``)."""
     cdef list out = []
     cdef tuple item
     cdef str text
-    cdef object token, entry
+    cdef object entry
     cdef Py_ssize_t words
     cdef bint hinted, prose
+    cdef TokenFilter filter
+    _token_filter(&filter, hint_tokens)
     symbols, ad_label, credited = decisions
     for entry in features:
         item = <tuple>entry
@@ -1013,11 +1080,8 @@ def pattern_names(list features, frozenset hint_tokens, object ad_match, object 
             out.append(None)
             continue
         hinted = u"©" in text or u"(c)" in text
-        if not hinted:
-            for token in <list>item[F_TOKENS]:
-                if token in hint_tokens:
-                    hinted = True
-                    break
+        if not hinted and <Py_ssize_t>item[F_CHARS] <= long_line_chars:
+            hinted = _key_holds(<str>item[F_KEY], &filter, hint_tokens)
         out.append(notice(item) if hinted else None)
     return out
 
@@ -1049,31 +1113,41 @@ def shape_columns(list features, Py_ssize_t long_line_words, Py_ssize_t prose_mi
     return prose, shaped
 
 
-def headline_again(list features, list out, frozenset tokens, object again_decision,
-                   Py_ssize_t headline_max_words, double title_overlap, double title_cover):
+def key_headline_again(list features, list out, frozenset tokens, object again_decision,
+                       Py_ssize_t headline_max_words, double title_overlap,
+                       double title_cover, Py_ssize_t long_line_chars):
     """``line_rules.reference_headline_again(features, out, tokens)``: the lines sharing
-    enough of the headline's ``tokens`` are named ``again_decision``."""
-    cdef Py_ssize_t i, n = len(features), inside, m
+    enough of the headline's ``tokens`` are named ``again_decision`` (a line's tokens are its
+    key's, none beyond ``long_line_chars``: ``LineFeatures.tokens``)."""
+    cdef Py_ssize_t i, n = len(features), inside, m, lo, hi
     cdef tuple item
-    cdef list line_tokens
-    cdef object token
+    cdef str key, token
     cdef set shared
+    cdef Text t
+    cdef TokenFilter filter
+    _token_filter(&filter, tokens)
     for i in range(1, n):
         item = <tuple>features[i]
-        line_tokens = <list>item[F_TOKENS]
-        if out[i] is not None or <Py_ssize_t>item[F_WORDS] > headline_max_words or not line_tokens:
+        key = <str>item[F_KEY]
+        if (out[i] is not None or <Py_ssize_t>item[F_WORDS] > headline_max_words
+                or <Py_ssize_t>item[F_CHARS] > long_line_chars or not key):
             continue
-        inside = 0
+        inside = m = lo = 0
         shared = None
-        for token in line_tokens:
-            if token in tokens:
-                inside += 1
-                if shared is None:
-                    shared = set()
-                shared.add(token)
+        t = _text(key)
+        while lo < t.length:
+            hi = _span_end(t, lo)
+            m += 1
+            if _may_hold(&filter, t, lo, hi):
+                token = PyUnicode_Substring(key, lo, hi)
+                if token in tokens:
+                    inside += 1
+                    if shared is None:
+                        shared = set()
+                    shared.add(token)
+            lo = hi + 1
         if shared is None:
             continue
-        m = len(line_tokens)
         if (inside / <double>m >= title_overlap
                 and len(shared) / <double>len(tokens) >= title_cover):
             out[i] = again_decision
