@@ -156,10 +156,10 @@ def _assert_same_rules(features: list[line_features.LineFeatures]) -> None:
     assert [[type(v) for v in c] for c in shapes] == [[bool] * len(features)] * 2
     prose = shapes[0]
     named = line_rules.reference_pattern_names(features)
-    scan = line_speedups.comment_scan(
-        features, named, prose, line_rules._comment_header, line_rules._TIME_RE.search,
+    scan = line_speedups.scan_comments(
+        features, named, prose, line_rules._COMMENT_HEADER_RE.match, line_rules._TIME_RE.search,
         line_rules.COMMENT_BODY_MIN_WORDS, line_rules.COMMENT_MIN_LINES,
-        line_rules.COMMENT_ANCHOR_MAX_WORDS,
+        line_rules.COMMENT_ANCHOR_MAX_WORDS, line_rules.COMMENT_HEADER_MAX_WORDS,
     )
     assert scan == line_rules.reference_comment_scan(features, named, prose)
     for tokens in {frozenset(item.tokens) for item in features[:3]} | {frozenset({"the"})}:
@@ -231,6 +231,20 @@ def test_lines_to_result_match_the_references_on_generated_text(
     text: str, title: str | None
 ) -> None:
     _assert_same_lines_to_result(text, title)
+
+
+MARKED = st.lists(
+    st.sampled_from(["#", "##", "#######", ">", ">>", "(", "1", "12", "1234", "١٢", "²", ".", ")",
+                     " ", "\t", "\u00a0", "\u3000", "\n", "•", "-", "*", "x", "Word"]),
+    max_size=12,
+).map("".join)
+
+
+@FUZZ
+@given(st.lists(MARKED, max_size=10).map("\n".join))
+def test_list_markers_are_the_regex_s(text: str) -> None:
+    """The compiled marker scan finds what ``lines._MARKER_RE`` finds (kind and content)."""
+    assert split_lines(text) == reference_split_lines(text)
 
 
 def test_lines_beyond_the_cap_take_the_reference() -> None:

@@ -38,13 +38,8 @@ def fill_matrix(
     repeat_window: int,
 ) -> None: ...
 
-def split_lines(
-    text: str,
-    max_lines: int,
-    tab_width: int,
-    line_type: type,
-    marker_openers: str,
-    marker: Callable[[str], tuple[str, str]],
+def split_marked_lines(
+    text: str, max_lines: int, tab_width: int, line_type: type, bullets: str
 ) -> list[Any] | None: ...
 def assemble(
     source: str, lines: list[Any], decisions: list[Any], main: object, removed_type: type
@@ -103,15 +98,16 @@ def key_headline_again(
     title_cover: float,
     long_line_chars: int,
 ) -> None: ...
-def comment_scan(
+def scan_comments(
     features: list[Any],
     named: list[Any],
     prose: list[bool],
-    comment_header: Callable[[Any], bool],
+    header_match: Callable[[str], object],
     time_search: Callable[[str], object],
     body_min_words: int,
     min_lines: int,
     anchor_max_words: int,
+    header_max_words: int,
 ) -> tuple[int, list[int]]: ...
 def region_scores(
     features: list[Any],

@@ -684,18 +684,67 @@ cdef object _line(type cls, Py_ssize_t number, Py_ssize_t start, Py_ssize_t end,
     return out
 
 
-def split_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, type line_type,
-                str marker_openers, object marker):
+cdef inline Py_ssize_t _run(Text t, Py_ssize_t i, Py_ssize_t hi, Py_UCS4 c) noexcept:
+    """Where the run of ``c`` starting at ``i`` ends (at most ``hi``)."""
+    while i < hi and _at(t, i) == c:
+        i += 1
+    return i
+
+
+cdef tuple _MARKERS = ("", "heading", "quote", "number", "bullet")
+"""The marker kinds (``lines._MARKER_RE``'s group names), by the numbers ``_marker_end`` gives."""
+
+
+cdef Py_ssize_t _marker_end(Text t, Py_ssize_t lo, Py_ssize_t hi, str bullets, int *kind):
+    """``lines._MARKER_RE.match(t[lo:hi])`` for a stripped line: the end of the match (``lo``
+    when there is none), its group (``_MARKERS``) in ``kind``. Each group is picked by the first
+    character (none of ``bullets`` is ``#``, ``>``, ``(`` or a digit) and takes its whole run:
+    giving any back leaves a ``#``, ``>`` or digit before the spaces, so the regex cannot match
+    with less either; nor with fewer spaces, which leave a space where ``\\S`` must follow."""
+    cdef Py_UCS4 first = _at(t, lo)
+    cdef Py_ssize_t at, end
+    if first == u"#":
+        at = _run(t, lo, hi, first)
+        if at - lo > 6:
+            return lo
+        kind[0] = 1
+    elif first == u">":
+        at = _run(t, lo, hi, first)
+        kind[0] = 2
+    elif first == u"(" or Py_UNICODE_ISDECIMAL(first):
+        at = lo + 1 if first == u"(" else lo
+        end = at
+        while end < hi and Py_UNICODE_ISDECIMAL(_at(t, end)):
+            end += 1
+        if not 1 <= end - at <= 3 or end >= hi or not (_at(t, end) == u"." or _at(t, end) == u")"):
+            return lo
+        at = end + 1
+        kind[0] = 3
+    elif first in bullets:
+        at = lo + 1
+        kind[0] = 4
+    else:
+        return lo
+    end = at
+    while end < hi and _at(t, end) in u" \t\xa0":
+        end += 1
+    if end == at or end >= hi or Py_UNICODE_ISSPACE(_at(t, end)):
+        kind[0] = 0
+        return lo
+    return end
+
+
+def split_marked_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, type line_type,
+                       str bullets):
     """``lines.reference_split_lines(text, max_lines=max_lines)``, or None when the text has
-    more than ``max_lines`` lines (the reference cuts those). ``marker`` is ``lines._marker``,
-    called on the lines whose first character is a digit or one of ``marker_openers``."""
+    more than ``max_lines`` lines (the reference cuts those); the list markers (``lines._marker``)
+    found here (``bullets``: ``lines.BULLETS``)."""
     cdef Text t = _text(text)
     cdef Py_ssize_t n = t.length, offset = 0, end, next_offset, lo, hi, i, indent, raw_lines = 0
-    cdef Py_UCS4 c, first
+    cdef Py_ssize_t body
     cdef bint blank_before = False
     cdef list out = []
-    cdef str content, stripped
-    cdef object kind
+    cdef int kind
     while offset < n:
         raw_lines += 1
         if raw_lines > max_lines:
@@ -720,14 +769,11 @@ def split_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, type line_
         indent = 0
         for i in range(offset, lo):
             indent += tab_width if _at(t, i) == u"\t" else 1
-        content = PyUnicode_Substring(text, lo, hi)
-        first = _at(t, lo)
-        if _digit(first) or first in marker_openers:
-            kind, stripped = marker(content)
-            stripped = stripped.strip()
-        else:
-            kind, stripped = "", content
-        out.append(_line(line_type, len(out), lo, hi, stripped, indent, kind, blank_before))
+        kind = 0
+        # (the marker's spaces come before a non-space: what follows it is stripped already)
+        body = _marker_end(t, lo, hi, bullets, &kind)
+        out.append(_line(line_type, len(out), lo, hi, PyUnicode_Substring(text, body, hi), indent,
+                         _MARKERS[kind], blank_before))
         blank_before = False
         offset = next_offset
     return out
@@ -1154,11 +1200,13 @@ def key_headline_again(list features, list out, frozenset tokens, object again_d
     return None
 
 
-def comment_scan(list features, list named, list prose, object comment_header,
-                 object time_search, Py_ssize_t body_min_words, Py_ssize_t min_lines,
-                 Py_ssize_t anchor_max_words):
+def scan_comments(list features, list named, list prose, object header_match,
+                  object time_search, Py_ssize_t body_min_words, Py_ssize_t min_lines,
+                  Py_ssize_t anchor_max_words, Py_ssize_t header_max_words):
     """``line_rules.reference_comment_scan(features, named, prose)``: (the heading's index or
-    the number of lines, the possible signature lines before it)."""
+    the number of lines, the possible signature lines before it). ``line_rules._comment_header``
+    inline: ``header_match`` (``_COMMENT_HEADER_RE.match``) is tried on the lines of at most
+    ``header_max_words`` words that do not end like a sentence."""
     cdef Py_ssize_t i, n = len(features), prose_words = 0, words
     cdef list found = []
     cdef tuple item
@@ -1166,7 +1214,8 @@ def comment_scan(list features, list named, list prose, object comment_header,
         item = <tuple>features[i]
         words = <Py_ssize_t>item[F_WORDS]
         if prose_words >= body_min_words and named[i] is None:
-            if n - i > min_lines and comment_header(item):
+            if (n - i > min_lines and words <= header_max_words and not item[F_TERMINAL]
+                    and header_match((<tuple>item[F_LINE])[L_TEXT]) is not None):
                 return i, found
             if (item[F_DATED] and words <= anchor_max_words
                     and time_search((<tuple>item[F_LINE])[L_TEXT])):

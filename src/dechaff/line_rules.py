@@ -640,8 +640,9 @@ def _comments(features: Sequence[LineFeatures], named: Named, prose: Sequence[bo
         start, found = reference_comment_scan(features, named, prose)
     else:
         start, found = _compiled_scan(
-            list(features), named, prose, _comment_header, _TIME_RE.search,
+            list(features), named, prose, _COMMENT_HEADER_RE.match, _TIME_RE.search,
             COMMENT_BODY_MIN_WORDS, COMMENT_MIN_LINES, COMMENT_ANCHOR_MAX_WORDS,
+            COMMENT_HEADER_MAX_WORDS,
         )
     anchors: dict[str, list[int]] = {}
     for index in found:
@@ -675,7 +676,7 @@ def reference_comment_scan(
     return len(features), found
 
 
-_compiled_scan: Callable[..., tuple[int, list[int]]] | None = compiled_line("comment_scan")
+_compiled_scan: Callable[..., tuple[int, list[int]]] | None = compiled_line("scan_comments")
 
 
 def _signatures(template: str, found: Sequence[int]) -> bool:
