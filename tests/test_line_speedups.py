@@ -300,6 +300,15 @@ def test_openers_are_every_character_a_match_may_start_with(
     assert set(firsts.findall(ALL_CHARACTERS)) == set(openers)
 
 
+def test_keys_fold_every_character_as_casefold_does() -> None:
+    """The compiled keys fold characters one at a time: every character, in short lines and in
+    long ones (each script's runs of letters, spaces and marks between)."""
+    for width in (50, 450):
+        texts = [ALL_CHARACTERS[i : i + width] for i in range(0, len(ALL_CHARACTERS), width)]
+        texts += [" ".join(text) for text in texts[::7]]
+        _assert_same_columns(texts)
+
+
 def _any_case(chars: str) -> set[str]:
     """``chars`` and every character ``re`` matches with one of them, case ignored."""
     pattern = re.compile("|".join(map(re.escape, sorted(set(chars)))), re.IGNORECASE)

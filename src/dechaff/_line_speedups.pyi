@@ -47,7 +47,7 @@ def assemble(
 def repeat_columns(
     keys: list[str], numbers: list[int], chars: list[int]
 ) -> tuple[list[int], list[int], list[float]]: ...
-def cue_columns(
+def gated_cue_columns(
     texts: list[str],
     words: list[int],
     digits: list[float],
@@ -64,6 +64,7 @@ def cue_columns(
     byline_openers: str,
     credit_firsts: str,
     credit_lasts: str,
+    credit_lengths: tuple[int, ...],
 ) -> tuple[list[bool], list[bool], list[bool]]: ...
 def records(cls: type, columns: list[Any]) -> list[Any]: ...
 def notice_names(

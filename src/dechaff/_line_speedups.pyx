@@ -217,6 +217,71 @@ cdef Py_ssize_t _separators(Text t) noexcept:
     return found
 
 
+# The case folding of each BMP character, filled in from ``str.casefold`` when first met: the
+# one character it folds to, ``FOLD_SEVERAL`` when it folds to more (``ß`` -> ``ss``).
+cdef enum:
+    FOLD_UNKNOWN = -1
+    FOLD_SEVERAL = -2
+    BMP = 0x10000
+
+cdef long *_FOLDS = <long *>PyMem_Malloc(BMP * sizeof(long))
+if _FOLDS == NULL:
+    raise MemoryError()
+for _code in range(BMP):
+    _FOLDS[_code] = FOLD_UNKNOWN
+
+
+cdef inline long _fold(Py_UCS4 c) except -3:
+    """``c.casefold()`` as one character, or ``FOLD_SEVERAL`` (more than one, or beyond the
+    BMP: not looked up)."""
+    cdef long code = <long>c
+    if code < 128:
+        return code + 32 if 65 <= code <= 90 else code
+    if code >= BMP:
+        return FOLD_SEVERAL
+    if _FOLDS[code] == FOLD_UNKNOWN:
+        folded = chr(code).casefold()
+        _FOLDS[code] = ord(folded) if len(folded) == 1 else FOLD_SEVERAL
+    return _FOLDS[code]
+
+
+cdef object _mapped_key(Text t, bint collapse, Py_ssize_t *parts):
+    """The key of a line from its characters folded one by one: ``" ".join(
+    _WORD_RE.findall(text.casefold()))``, or with ``collapse`` ``" ".join(text.casefold().split())``
+    (``parts`` then receives the number of parts); None when a character folds to several (the
+    caller folds the whole text). Casefolding maps each character on its own, so folding them
+    one at a time gives the same string."""
+    cdef Py_ssize_t i, size = 0
+    cdef long folded
+    cdef Py_UCS4 c
+    cdef bint inside = False, keep
+    cdef Py_UCS4 *buffer = <Py_UCS4 *>PyMem_Malloc((t.length + 1) * sizeof(Py_UCS4))
+    if buffer == NULL:
+        raise MemoryError()
+    parts[0] = 0
+    try:
+        for i in range(t.length):
+            folded = _fold(_at(t, i))
+            if folded == FOLD_SEVERAL:
+                return None
+            c = <Py_UCS4>folded
+            keep = not _space(c) if collapse else _word(c)
+            if keep:
+                if not inside:
+                    if size:
+                        buffer[size] = u" "
+                        size += 1
+                    inside = True
+                    parts[0] += 1
+                buffer[size] = c
+                size += 1
+            else:
+                inside = False
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, size)
+    finally:
+        PyMem_Free(buffer)
+
+
 cdef str _folded_key(str folded):
     """``" ".join(_WORD_RE.findall(folded))``: the runs of ``\\w`` characters, one space
     between two (no token object made)."""
@@ -319,6 +384,7 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
     cdef list colon_col = [], digit_col = [], letter_col = [], upper_col = [], capital_col = []
     cdef list separator_col = [], key_col = []
     cdef str text, key
+    cdef object mapped
     cdef Text t
     cdef Py_ssize_t n, i, j, parts, words, cjk, total, letters, upper, digits
     cdef Py_ssize_t initial_alpha, initial_upper
@@ -329,12 +395,14 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
         n = t.length
         if n > long_line_chars:
             # (casefolding keeps every space a space and makes none: the same parts)
-            key = _collapsed(text.casefold(), &parts)
+            mapped = _mapped_key(t, True, &parts)
+            key = _collapsed(text.casefold(), &parts) if mapped is None else <str>mapped
         elif PyUnicode_IS_ASCII(text):
             key = _ascii_key(t, buffer)
             parts = _parts(t)
         else:
-            key = _folded_key(text.casefold())
+            mapped = _mapped_key(t, False, &parts)
+            key = _folded_key(text.casefold()) if mapped is None else <str>mapped
             parts = _parts(t)
         # words: whitespace parts, plus half the CJK characters of a line with few spaces
         words = parts
@@ -870,16 +938,21 @@ def repeat_columns(list keys, list numbers, list chars):
 cdef inline bint _credit_gate(Text t, Py_ssize_t head, Py_ssize_t tail) noexcept:
     """Whether ``line_features._credit``'s cheap check passes: ``:/(|`` or ``etty`` among the
     first ``head`` or the last ``tail`` characters."""
-    cdef Py_ssize_t lo, hi, i
+    return (_credit_mark(t, 0, min(head, t.length))
+            or _credit_mark(t, max(t.length - tail, 0), t.length))
+
+
+cdef inline bint _credit_mark(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    """``:/(|`` or ``etty`` in ``t[lo:hi]``."""
+    cdef Py_ssize_t i
     cdef Py_UCS4 c
-    for lo, hi in ((0, min(head, t.length)), (max(t.length - tail, 0), t.length)):
-        for i in range(lo, hi):
-            c = _at(t, i)
-            if c == u":" or c == u"/" or c == u"(" or c == u"|":
-                return True
-            if (c == u"e" and i + 3 < hi and _at(t, i + 1) == u"t" and _at(t, i + 2) == u"t"
-                    and _at(t, i + 3) == u"y"):
-                return True
+    for i in range(lo, hi):
+        c = _at(t, i)
+        if c == u":" or c == u"/" or c == u"(" or c == u"|":
+            return True
+        if (c == u"e" and i + 3 < hi and _at(t, i + 1) == u"t" and _at(t, i + 2) == u"t"
+                and _at(t, i + 3) == u"y"):
+            return True
     return False
 
 
@@ -904,39 +977,72 @@ cdef inline bint _followed_by(Text t, Py_ssize_t i, CharSet *chars):
     return i < t.length and _in(chars, _at(t, i))
 
 
+cdef inline bint _credit_run(Text t, Py_ssize_t i, CharSet *firsts,
+                             unsigned long long lengths) noexcept:
+    """Whether the run of ``\\w`` characters after place ``i`` and any spaces of a reversed
+    text may be a credit word read backwards: as long as one (``lengths``: a bit per length; a
+    case-insensitive match takes one character for one) and ending with one of ``firsts``. The
+    reversed pattern's ``\\s*\\b...\\b`` takes all the spaces and the whole run."""
+    cdef Py_ssize_t j = i + 1, k
+    while j < t.length and Py_UNICODE_ISSPACE(_at(t, j)):
+        j += 1
+    k = j
+    while k < t.length and _word(_at(t, k)):
+        k += 1
+    return 0 < k - j < 64 and (lengths >> (k - j)) & 1 and _in(firsts, _at(t, k - 1))
+
+
 cdef bint _credited(str text, object opening_match, object closed_match,
-                    Py_ssize_t head, Py_ssize_t tail, CharSet *firsts, CharSet *lasts):
+                    Py_ssize_t head, Py_ssize_t tail, CharSet *firsts, CharSet *lasts,
+                    unsigned long long lengths, Py_UCS4 *scratch):
     """``line_features._credit(text)`` past its cheap check: the opening pattern tried where
     its matches may start (``/`` before a credit word's first letter, ``(p``, ``ge`` at a word
     boundary: ``\\bgetty``), the reversed closing one where its may (``:/|)`` before a credit
-    word's last letter); ``firsts``, ``lasts``: those letters, any case."""
-    cdef Py_ssize_t n = len(text), i
-    cdef str ends = (
-        PyUnicode_Substring(text, 0, min(head, n)) + u" … "
-        + PyUnicode_Substring(text, max(n - tail, 0), n)
-    )
-    cdef Text t = _text(ends)
+    word, read backwards: see ``_credit_run``); ``firsts``, ``lasts``: those letters, any case.
+    The two ends are put together in ``scratch`` (2 * (``head`` + ``tail`` + 3) characters),
+    forwards then backwards; a ``str`` is made only for a pattern to be tried."""
+    cdef Py_ssize_t n = len(text), i, size = 0, lo = max(n - tail, 0)
+    cdef Text source = _text(text), t, r
     cdef Py_UCS4 c, after
+    cdef Py_UCS4 *backwards
     cdef bint candidate
-    for i in range(t.length):
-        c = _at(t, i)
-        after = _at(t, i + 1) if i + 1 < t.length else 0
+    cdef str ends = None, reversed_ends = None
+    for i in range(min(head, n)):
+        scratch[size] = _at(source, i)
+        size += 1
+    scratch[size], scratch[size + 1], scratch[size + 2] = u" ", u"…", u" "
+    size += 3
+    for i in range(lo, n):
+        scratch[size] = _at(source, i)
+        size += 1
+    t.kind, t.data, t.length = PyUnicode_4BYTE_KIND, scratch, size
+    for i in range(size):
+        c = scratch[i]
+        after = scratch[i + 1] if i + 1 < size else 0
         if c == u"/":
             candidate = _followed_by(t, i, firsts)
         elif c == u"(":
             candidate = after == u"p" or after == u"P"
         elif c == u"g" or c == u"G":
-            candidate = (after == u"e" or after == u"E") and (i == 0 or not _word(_at(t, i - 1)))
+            candidate = (after == u"e" or after == u"E") and (i == 0 or not _word(scratch[i - 1]))
         else:
             candidate = False
-        if candidate and opening_match(ends, i) is not None:
-            return True
-    cdef str backwards = ends[::-1]
-    t = _text(backwards)
-    for i in range(t.length):
-        c = _at(t, i)
-        if (c == u":" or c == u"/" or c == u"|" or c == u")") and _followed_by(t, i, lasts):
-            if closed_match(backwards, i) is not None:
+        if candidate:
+            if ends is None:
+                ends = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, scratch, size)
+            if opening_match(ends, i) is not None:
+                return True
+    backwards = scratch + size
+    for i in range(size):
+        backwards[i] = scratch[size - 1 - i]
+    r.kind, r.data, r.length = PyUnicode_4BYTE_KIND, backwards, size
+    for i in range(size):
+        c = backwards[i]
+        if ((c == u":" or c == u"/" or c == u"|" or c == u")") and _followed_by(r, i, lasts)
+                and _credit_run(r, i, firsts, lengths)):
+            if reversed_ends is None:
+                reversed_ends = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, backwards, size)
+            if closed_match(reversed_ends, i) is not None:
                 return True
     return False
 
@@ -953,38 +1059,52 @@ cdef inline bint _byline_gate(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
     return False
 
 
-def cue_columns(list texts, list words, list digits, object date_match, object byline_match,
-                object opening_match, object closed_match, Py_ssize_t cue_max_words,
-                Py_ssize_t credit_max_words, Py_ssize_t credit_head, Py_ssize_t credit_tail,
-                Py_ssize_t byline_min, Py_ssize_t byline_max, str byline_openers,
-                str credit_firsts, str credit_lasts):
+def gated_cue_columns(list texts, list words, list digits, object date_match,
+                      object byline_match, object opening_match, object closed_match,
+                      Py_ssize_t cue_max_words, Py_ssize_t credit_max_words,
+                      Py_ssize_t credit_head, Py_ssize_t credit_tail, Py_ssize_t byline_min,
+                      Py_ssize_t byline_max, str byline_openers, str credit_firsts,
+                      str credit_lasts, tuple credit_lengths):
     """``line_features.reference_cue_columns``: (dated, byline cue, credit cue) per line, the
     patterns (``*_match``: the ``match`` of ``_DATE_RE``, ``_BYLINE_RE``,
     ``_CREDIT_OPENING_RE``, ``_CREDIT_CLOSED_REVERSED_RE``) tried only where they may hold
     (a byline opens with one of ``byline_openers``; a credit word with one of ``credit_firsts``
-    and ends with one of ``credit_lasts``)."""
+    and ends with one of ``credit_lasts``, and has one of the ``credit_lengths``)."""
     cdef Py_ssize_t i, n = len(texts), count
     cdef list dated = [], byline = [], credits = [], keep = []
     cdef str text
     cdef CharSet firsts = _charset(credit_firsts, keep), lasts = _charset(credit_lasts, keep)
     cdef Text t
     cdef bint found
-    for i in range(n):
-        text = <str>texts[i]
-        count = <Py_ssize_t>words[i]
-        t = _text(text)
-        found = <double>digits[i] > 0 and _dated(text, date_match)
-        dated.append(found)
-        found = (
-            count <= cue_max_words and t.length > 0 and _at(t, 0) in byline_openers
-            and _byline_gate(t, byline_min, byline_max)
-        )
-        byline.append(found and byline_match(text) is not None)
-        found = count <= credit_max_words and _credit_gate(t, credit_head, credit_tail)
-        credits.append(
-            found and _credited(text, opening_match, closed_match, credit_head, credit_tail,
-                                &firsts, &lasts)
-        )
+    cdef unsigned long long lengths = 0
+    for length in credit_lengths:
+        if not 0 < length < 64:
+            raise ValueError("credit words of 1 to 63 characters")
+        lengths |= 1ULL << <Py_ssize_t>length
+    cdef Py_UCS4 *scratch = <Py_UCS4 *>PyMem_Malloc(
+        2 * (credit_head + credit_tail + 3) * sizeof(Py_UCS4)
+    )
+    if scratch == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            text = <str>texts[i]
+            count = <Py_ssize_t>words[i]
+            t = _text(text)
+            found = <double>digits[i] > 0 and _dated(text, date_match)
+            dated.append(found)
+            found = (
+                count <= cue_max_words and t.length > 0 and _at(t, 0) in byline_openers
+                and _byline_gate(t, byline_min, byline_max)
+            )
+            byline.append(found and byline_match(text) is not None)
+            found = count <= credit_max_words and _credit_gate(t, credit_head, credit_tail)
+            credits.append(
+                found and _credited(text, opening_match, closed_match, credit_head, credit_tail,
+                                    &firsts, &lasts, lengths, scratch)
+            )
+    finally:
+        PyMem_Free(scratch)
     return dated, byline, credits
 
 

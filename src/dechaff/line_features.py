@@ -90,6 +90,8 @@ _CREDIT_FIRSTS = "ABCDEFGIPRSXabcdefgiprsxİıſФф"
 """The characters a credit word may start with (any case, as ``re`` matches them)..."""
 _CREDIT_LASTS = "ACDEKNOPSTUYacdeknopstuyſОоᲂ\u212a"
 """...and end with (both checked by the tests)."""
+_CREDIT_LENGTHS = tuple(sorted({len(word) for word in _CREDIT_WORDS}))
+"""The credit words' lengths (a case-insensitive match is as long as the word)."""
 _CREDIT_RE = re.compile(
     rf"\b(?:{'|'.join(_CREDIT_WORDS)})\b\s*[:/|)]"
     rf"|/\s*(?:{'|'.join(_CREDIT_WORDS)})\b|\(photo\b|\bgetty images\b",
@@ -327,7 +329,7 @@ _compiled_repeats: Callable[..., tuple[list[int], list[int], list[float]]] | Non
     compiled_line("repeat_columns")
 )
 _compiled_cues: Callable[..., tuple[list[bool], list[bool], list[bool]]] | None = (
-    compiled_line("cue_columns")
+    compiled_line("gated_cue_columns")
 )
 _compiled_records: Callable[..., list[LineFeatures]] | None = compiled_line("records")
 
@@ -347,7 +349,7 @@ def _document_columns(
             texts, words, digits, _DATE_RE.match, _BYLINE_RE.match, _CREDIT_OPENING_RE.match,
             _CREDIT_CLOSED_REVERSED_RE.match, CUE_MAX_WORDS, CREDIT_MAX_WORDS,
             CREDIT_HEAD_CHARS, CREDIT_TAIL_CHARS, BYLINE_CUE_MIN_CHARS, BYLINE_CUE_MAX_CHARS,
-            _BYLINE_OPENERS, _CREDIT_FIRSTS, _CREDIT_LASTS,
+            _BYLINE_OPENERS, _CREDIT_FIRSTS, _CREDIT_LASTS, _CREDIT_LENGTHS,
         ),
     )
 
