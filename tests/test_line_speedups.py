@@ -64,7 +64,7 @@ TEXTS = st.lists(st.one_of(PIECES, st.text(max_size=30)), max_size=40).map("".jo
 
 
 def _compiled_columns(texts: list[str]) -> LineColumns:
-    return line_speedups.line_columns(  # type: ignore[no-any-return]
+    return line_speedups.key_columns(  # type: ignore[no-any-return]
         texts, line_features.LONG_LINE_CHARS, line_features.SPACED_CHARS_PER_WORD,
         line_features.CJK_CHARS_PER_WORD, line_features.CUE_MAX_WORDS,
     )
@@ -156,17 +156,17 @@ def _assert_same_rules(features: list[line_features.LineFeatures]) -> None:
     assert [[type(v) for v in c] for c in shapes] == [[bool] * len(features)] * 2
     prose = shapes[0]
     named = line_rules.reference_pattern_names(features)
-    scan = line_speedups.comment_scan(
-        features, named, prose, line_rules._comment_header, line_rules._TIME_RE.search,
+    scan = line_speedups.scan_comments(
+        features, named, prose, line_rules._COMMENT_HEADER_RE.match, line_rules._TIME_RE.search,
         line_rules.COMMENT_BODY_MIN_WORDS, line_rules.COMMENT_MIN_LINES,
-        line_rules.COMMENT_ANCHOR_MAX_WORDS,
+        line_rules.COMMENT_ANCHOR_MAX_WORDS, line_rules.COMMENT_HEADER_MAX_WORDS,
     )
     assert scan == line_rules.reference_comment_scan(features, named, prose)
     for tokens in {frozenset(item.tokens) for item in features[:3]} | {frozenset({"the"})}:
         got, expected = list(named), list(named)
-        line_speedups.headline_again(
+        line_speedups.key_headline_again(
             features, got, tokens, line_rules._HEADLINE_AGAIN, line_rules.HEADLINE_MAX_WORDS,
-            line_rules.TITLE_OVERLAP, line_rules.TITLE_COVER,
+            line_rules.TITLE_OVERLAP, line_rules.TITLE_COVER, line_features.LONG_LINE_CHARS,
         )
         line_rules.reference_headline_again(features, expected, tokens)
         assert got == expected
@@ -233,6 +233,20 @@ def test_lines_to_result_match_the_references_on_generated_text(
     _assert_same_lines_to_result(text, title)
 
 
+MARKED = st.lists(
+    st.sampled_from(["#", "##", "#######", ">", ">>", "(", "1", "12", "1234", "١٢", "²", ".", ")",
+                     " ", "\t", "\u00a0", "\u3000", "\n", "•", "-", "*", "x", "Word"]),
+    max_size=12,
+).map("".join)
+
+
+@FUZZ
+@given(st.lists(MARKED, max_size=10).map("\n".join))
+def test_list_markers_are_the_regex_s(text: str) -> None:
+    """The compiled marker scan finds what ``lines._MARKER_RE`` finds (kind and content)."""
+    assert split_lines(text) == reference_split_lines(text)
+
+
 def test_lines_beyond_the_cap_take_the_reference() -> None:
     text = "one\n\n  two\r\nthree\n" * 5
     assert split_lines(text, max_lines=4) == reference_split_lines(text, max_lines=4)
@@ -286,6 +300,15 @@ def test_openers_are_every_character_a_match_may_start_with(
     assert set(firsts.findall(ALL_CHARACTERS)) == set(openers)
 
 
+def test_keys_fold_every_character_as_casefold_does() -> None:
+    """The compiled keys fold characters one at a time: every character, in short lines and in
+    long ones (each script's runs of letters, spaces and marks between)."""
+    for width in (50, 450):
+        texts = [ALL_CHARACTERS[i : i + width] for i in range(0, len(ALL_CHARACTERS), width)]
+        texts += [" ".join(text) for text in texts[::7]]
+        _assert_same_columns(texts)
+
+
 def _any_case(chars: str) -> set[str]:
     """``chars`` and every character ``re`` matches with one of them, case ignored."""
     pattern = re.compile("|".join(map(re.escape, sorted(set(chars)))), re.IGNORECASE)
@@ -310,6 +333,21 @@ def test_found_from_is_search(text: str) -> None:
         for sample in (text, text + " all rights reserved", "© " + text, text + " ſubscribe"):
             found = line_speedups.found_from(pattern.match, sample, openers)
             assert found == (pattern.search(sample) is not None)
+
+
+@FUZZ
+@given(st.lists(TEXTS, max_size=30))
+def test_a_lines_tokens_are_its_case_folded_words(texts: list[str]) -> None:
+    """``LineFeatures.tokens``, split from the key, are the line's ``\\w`` runs case-folded
+    (none for a long line), whichever pass made the key."""
+    for columns in (line_features.line_columns(texts), reference_line_columns(texts)):
+        for text, chars, key in zip(texts, columns[1], columns[11], strict=True):
+            expected = (
+                line_features._WORD_RE.findall(text.casefold())
+                if len(text) <= line_features.LONG_LINE_CHARS
+                else []
+            )
+            assert line_features.key_tokens(key, chars) == expected
 
 
 def test_columns_of_no_lines() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-def line_columns(
+def key_columns(
     texts: list[str],
     long_line_chars: int,
     spaced_chars_per_word: int,
@@ -14,7 +14,7 @@ def line_columns(
     cue_max_words: int,
 ) -> tuple[
     list[int], list[int], list[bool], list[bool], list[bool], list[bool], list[float],
-    list[float], list[float], list[float], list[int], list[str], list[list[str]],
+    list[float], list[float], list[float], list[int], list[str],
 ]: ...
 
 MATRIX_NAMES: tuple[str, ...]
@@ -38,13 +38,8 @@ def fill_matrix(
     repeat_window: int,
 ) -> None: ...
 
-def split_lines(
-    text: str,
-    max_lines: int,
-    tab_width: int,
-    line_type: type,
-    marker_openers: str,
-    marker: Callable[[str], tuple[str, str]],
+def split_marked_lines(
+    text: str, max_lines: int, tab_width: int, line_type: type, bullets: str
 ) -> list[Any] | None: ...
 def assemble(
     source: str, lines: list[Any], decisions: list[Any], main: object, removed_type: type
@@ -52,7 +47,7 @@ def assemble(
 def repeat_columns(
     keys: list[str], numbers: list[int], chars: list[int]
 ) -> tuple[list[int], list[int], list[float]]: ...
-def cue_columns(
+def gated_cue_columns(
     texts: list[str],
     words: list[int],
     digits: list[float],
@@ -69,9 +64,10 @@ def cue_columns(
     byline_openers: str,
     credit_firsts: str,
     credit_lasts: str,
+    credit_lengths: tuple[int, ...],
 ) -> tuple[list[bool], list[bool], list[bool]]: ...
 def records(cls: type, columns: list[Any]) -> list[Any]: ...
-def pattern_names(
+def notice_names(
     features: list[Any],
     hint_tokens: frozenset[str],
     ad_match: Callable[[str], object],
@@ -84,6 +80,7 @@ def pattern_names(
     prose_min_words: int,
     ad_min_chars: int,
     ad_openers: str,
+    long_line_chars: int,
 ) -> list[Any]: ...
 def shape_columns(
     features: list[Any],
@@ -92,7 +89,7 @@ def shape_columns(
     headline_min_words: int,
     headline_max_words: int,
 ) -> tuple[list[bool], list[bool]]: ...
-def headline_again(
+def key_headline_again(
     features: list[Any],
     out: list[Any],
     tokens: frozenset[str],
@@ -100,16 +97,18 @@ def headline_again(
     headline_max_words: int,
     title_overlap: float,
     title_cover: float,
+    long_line_chars: int,
 ) -> None: ...
-def comment_scan(
+def scan_comments(
     features: list[Any],
     named: list[Any],
     prose: list[bool],
-    comment_header: Callable[[Any], bool],
+    header_match: Callable[[str], object],
     time_search: Callable[[str], object],
     body_min_words: int,
     min_lines: int,
     anchor_max_words: int,
+    header_max_words: int,
 ) -> tuple[int, list[int]]: ...
 def region_scores(
     features: list[Any],

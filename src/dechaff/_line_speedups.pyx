@@ -1,9 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """The hot loops of plain-text cleaning, compiled; each has a pure-Python reference it must match.
 
-* ``line_columns``: the line-local facts of ``line_features`` (words, ending, character shares,
-  capitals, separators, the repeat key and its tokens) in one pass over each line's characters;
-  the reference is ``line_features.reference_line_columns``.
+* ``key_columns``: the line-local facts of ``line_features`` (words, ending, character shares,
+  capitals, separators, the repeat key) in one pass over each line's characters; the reference
+  is ``line_features.reference_line_columns``. No per-line token lists: the few readers of a
+  line's tokens split its key (``LineFeatures.tokens``), or walk it (``notice_names``,
+  ``key_headline_again``). (A function whose arguments or results change gets a new name: an
+  extension built from an older version lacks it, and the caller uses the reference.)
 
 Characters are classified with CPython's own tables (``Py_UNICODE_ISALPHA`` ... are what
 ``str.isalpha`` ... and the ``re`` module's ``\\w`` use), so the results are the same for every
@@ -214,21 +217,98 @@ cdef Py_ssize_t _separators(Text t) noexcept:
     return found
 
 
-cdef list _tokens(str folded):
-    """``_WORD_RE.findall(folded)``: the runs of ``\\w`` characters."""
+# The case folding of each BMP character, filled in from ``str.casefold`` when first met: the
+# one character it folds to, ``FOLD_SEVERAL`` when it folds to more (``ß`` -> ``ss``).
+cdef enum:
+    FOLD_UNKNOWN = -1
+    FOLD_SEVERAL = -2
+    BMP = 0x10000
+
+cdef long *_FOLDS = <long *>PyMem_Malloc(BMP * sizeof(long))
+if _FOLDS == NULL:
+    raise MemoryError()
+for _code in range(BMP):
+    _FOLDS[_code] = FOLD_UNKNOWN
+
+
+cdef inline long _fold(Py_UCS4 c) except -3:
+    """``c.casefold()`` as one character, or ``FOLD_SEVERAL`` (more than one, or beyond the
+    BMP: not looked up)."""
+    cdef long code = <long>c
+    if code < 128:
+        return code + 32 if 65 <= code <= 90 else code
+    if code >= BMP:
+        return FOLD_SEVERAL
+    if _FOLDS[code] == FOLD_UNKNOWN:
+        folded = chr(code).casefold()
+        _FOLDS[code] = ord(folded) if len(folded) == 1 else FOLD_SEVERAL
+    return _FOLDS[code]
+
+
+cdef object _mapped_key(Text t, bint collapse, Py_ssize_t *parts):
+    """The key of a line from its characters folded one by one: ``" ".join(
+    _WORD_RE.findall(text.casefold()))``, or with ``collapse`` ``" ".join(text.casefold().split())``
+    (``parts`` then receives the number of parts); None when a character folds to several (the
+    caller folds the whole text). Casefolding maps each character on its own, so folding them
+    one at a time gives the same string."""
+    cdef Py_ssize_t i, size = 0
+    cdef long folded
+    cdef Py_UCS4 c
+    cdef bint inside = False, keep
+    cdef Py_UCS4 *buffer = <Py_UCS4 *>PyMem_Malloc((t.length + 1) * sizeof(Py_UCS4))
+    if buffer == NULL:
+        raise MemoryError()
+    parts[0] = 0
+    try:
+        for i in range(t.length):
+            folded = _fold(_at(t, i))
+            if folded == FOLD_SEVERAL:
+                return None
+            c = <Py_UCS4>folded
+            keep = not _space(c) if collapse else _word(c)
+            if keep:
+                if not inside:
+                    if size:
+                        buffer[size] = u" "
+                        size += 1
+                    inside = True
+                    parts[0] += 1
+                buffer[size] = c
+                size += 1
+            else:
+                inside = False
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, size)
+    finally:
+        PyMem_Free(buffer)
+
+
+cdef str _folded_key(str folded):
+    """``" ".join(_WORD_RE.findall(folded))``: the runs of ``\\w`` characters, one space
+    between two (no token object made)."""
     cdef Text t = _text(folded)
-    cdef Py_ssize_t i, start = -1
-    cdef list out = []
-    for i in range(t.length):
-        if _word(_at(t, i)):
-            if start < 0:
-                start = i
-        elif start >= 0:
-            out.append(PyUnicode_Substring(folded, start, i))
-            start = -1
-    if start >= 0:
-        out.append(PyUnicode_Substring(folded, start, t.length))
-    return out
+    cdef Py_ssize_t i, size = 0
+    cdef Py_UCS4 c
+    cdef bint inside = False
+    # (a key is never longer than the text: each space stands for one character or more)
+    cdef Py_UCS4 *buffer = <Py_UCS4 *>PyMem_Malloc((t.length + 1) * sizeof(Py_UCS4))
+    if buffer == NULL:
+        raise MemoryError()
+    try:
+        for i in range(t.length):
+            c = _at(t, i)
+            if _word(c):
+                if not inside:
+                    if size:
+                        buffer[size] = u" "
+                        size += 1
+                    inside = True
+                buffer[size] = c
+                size += 1
+            else:
+                inside = False
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, size)
+    finally:
+        PyMem_Free(buffer)
 
 
 cdef str _collapsed(str folded, Py_ssize_t *parts):
@@ -260,10 +340,10 @@ cdef str _collapsed(str folded, Py_ssize_t *parts):
         PyMem_Free(buffer)
 
 
-cdef str _ascii_key(Text t, unsigned char *buffer, list tokens):
+cdef str _ascii_key(Text t, unsigned char *buffer):
     """``" ".join(_WORD_RE.findall(text.casefold()))`` for an ASCII ``text`` (casefolding is
-    lowering ``A-Z`` there), its tokens appended to ``tokens``, written in ``buffer``."""
-    cdef Py_ssize_t i, size = 0, start = 0
+    lowering ``A-Z`` there), written in ``buffer``."""
+    cdef Py_ssize_t i, size = 0
     cdef const unsigned char *data = <const unsigned char *>t.data
     cdef unsigned char c
     cdef bint inside = False
@@ -272,25 +352,20 @@ cdef str _ascii_key(Text t, unsigned char *buffer, list tokens):
         if _ASCII[c] & C_WORD:
             if not inside:
                 if size:
-                    tokens.append(PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer + start,
-                                                            size - start))
                     buffer[size] = 32  # (a space)
                     size += 1
-                start = size
                 inside = True
             buffer[size] = c + 32 if 65 <= c <= 90 else c
             size += 1
         else:
             inside = False
-    if size:
-        tokens.append(PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer + start,
-                                                size - start))
     return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, size)
 
 
-def line_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars_per_word,
-                 Py_ssize_t cjk_chars_per_word, Py_ssize_t cue_max_words):
-    """``line_features.reference_line_columns(texts)`` with the module's thresholds given."""
+def key_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars_per_word,
+                Py_ssize_t cjk_chars_per_word, Py_ssize_t cue_max_words):
+    """``line_features.reference_line_columns(texts)`` with the module's thresholds given (the
+    repeat key last, no token lists: readers split the key)."""
     cdef unsigned char *buffer = <unsigned char *>PyMem_Malloc(long_line_chars + 1)
     if buffer == NULL:
         raise MemoryError()
@@ -304,12 +379,12 @@ def line_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars
 cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
                          Py_ssize_t spaced_chars_per_word, Py_ssize_t cjk_chars_per_word,
                          Py_ssize_t cue_max_words, unsigned char *buffer):
-    """``line_columns`` with a scratch ``buffer`` of ``long_line_chars`` + 1 characters."""
+    """``key_columns`` with a scratch ``buffer`` of ``long_line_chars`` + 1 characters."""
     cdef list words_col = [], chars_col = [], terminal_col = [], ellipsis_col = [], cut_col = []
     cdef list colon_col = [], digit_col = [], letter_col = [], upper_col = [], capital_col = []
-    cdef list separator_col = [], key_col = [], token_col = []
+    cdef list separator_col = [], key_col = []
     cdef str text, key
-    cdef list tokens
+    cdef object mapped
     cdef Text t
     cdef Py_ssize_t n, i, j, parts, words, cjk, total, letters, upper, digits
     cdef Py_ssize_t initial_alpha, initial_upper
@@ -320,15 +395,14 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
         n = t.length
         if n > long_line_chars:
             # (casefolding keeps every space a space and makes none: the same parts)
-            key = _collapsed(text.casefold(), &parts)
-            tokens = []
+            mapped = _mapped_key(t, True, &parts)
+            key = _collapsed(text.casefold(), &parts) if mapped is None else <str>mapped
         elif PyUnicode_IS_ASCII(text):
-            tokens = []
-            key = _ascii_key(t, buffer, tokens)
+            key = _ascii_key(t, buffer)
             parts = _parts(t)
         else:
-            tokens = _tokens(text.casefold())
-            key = " ".join(tokens)
+            mapped = _mapped_key(t, False, &parts)
+            key = _folded_key(text.casefold()) if mapped is None else <str>mapped
             parts = _parts(t)
         # words: whitespace parts, plus half the CJK characters of a line with few spaces
         words = parts
@@ -361,7 +435,6 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
         cut_col.append(cut)
         colon_col.append(n > 0 and _at(t, n - 1) == u":")
         key_col.append(key)
-        token_col.append(tokens)
         if words > cue_max_words:
             digit_col.append(0.0)
             letter_col.append(1.0)
@@ -405,7 +478,7 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
         separator_col.append(_separators(t))
     return (
         words_col, chars_col, terminal_col, ellipsis_col, cut_col, colon_col, digit_col,
-        letter_col, upper_col, capital_col, separator_col, key_col, token_col,
+        letter_col, upper_col, capital_col, separator_col, key_col,
     )
 
 
@@ -429,8 +502,8 @@ MATRIX_NAMES = (
 """The columns ``fill_matrix`` writes, in order (``line_features`` checks them against its own)."""
 FEATURE_FIELDS = (
     "line", "words", "chars", "terminal", "ellipsis", "cut_word", "colon", "digit_share",
-    "letter_share", "upper_share", "capital_words", "separators", "key", "tokens", "repeats",
-    "first", "title_overlap", "title_cover", "position", "dated", "byline_cue", "credit_cue",
+    "letter_share", "upper_share", "capital_words", "separators", "key", "repeats", "first",
+    "title_overlap", "title_cover", "position", "dated", "byline_cue", "credit_cue",
 )
 """The fields of ``LineFeatures`` read here by position (checked like ``MATRIX_NAMES``)."""
 LINE_FIELDS = ("number", "start", "end", "text", "indent", "marker", "blank_before")
@@ -454,7 +527,7 @@ cdef enum:
 
 cdef enum:
     F_LINE, F_WORDS, F_CHARS, F_TERMINAL, F_ELLIPSIS, F_CUT_WORD, F_COLON, F_DIGIT_SHARE
-    F_LETTER_SHARE, F_UPPER_SHARE, F_CAPITAL_WORDS, F_SEPARATORS, F_KEY, F_TOKENS, F_REPEATS
+    F_LETTER_SHARE, F_UPPER_SHARE, F_CAPITAL_WORDS, F_SEPARATORS, F_KEY, F_REPEATS
     F_FIRST, F_TITLE_OVERLAP, F_TITLE_COVER, F_POSITION, F_DATED, F_BYLINE_CUE, F_CREDIT_CUE
 
 cdef enum:
@@ -679,18 +752,67 @@ cdef object _line(type cls, Py_ssize_t number, Py_ssize_t start, Py_ssize_t end,
     return out
 
 
-def split_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, type line_type,
-                str marker_openers, object marker):
+cdef inline Py_ssize_t _run(Text t, Py_ssize_t i, Py_ssize_t hi, Py_UCS4 c) noexcept:
+    """Where the run of ``c`` starting at ``i`` ends (at most ``hi``)."""
+    while i < hi and _at(t, i) == c:
+        i += 1
+    return i
+
+
+cdef tuple _MARKERS = ("", "heading", "quote", "number", "bullet")
+"""The marker kinds (``lines._MARKER_RE``'s group names), by the numbers ``_marker_end`` gives."""
+
+
+cdef Py_ssize_t _marker_end(Text t, Py_ssize_t lo, Py_ssize_t hi, str bullets, int *kind):
+    """``lines._MARKER_RE.match(t[lo:hi])`` for a stripped line: the end of the match (``lo``
+    when there is none), its group (``_MARKERS``) in ``kind``. Each group is picked by the first
+    character (none of ``bullets`` is ``#``, ``>``, ``(`` or a digit) and takes its whole run:
+    giving any back leaves a ``#``, ``>`` or digit before the spaces, so the regex cannot match
+    with less either; nor with fewer spaces, which leave a space where ``\\S`` must follow."""
+    cdef Py_UCS4 first = _at(t, lo)
+    cdef Py_ssize_t at, end
+    if first == u"#":
+        at = _run(t, lo, hi, first)
+        if at - lo > 6:
+            return lo
+        kind[0] = 1
+    elif first == u">":
+        at = _run(t, lo, hi, first)
+        kind[0] = 2
+    elif first == u"(" or Py_UNICODE_ISDECIMAL(first):
+        at = lo + 1 if first == u"(" else lo
+        end = at
+        while end < hi and Py_UNICODE_ISDECIMAL(_at(t, end)):
+            end += 1
+        if not 1 <= end - at <= 3 or end >= hi or not (_at(t, end) == u"." or _at(t, end) == u")"):
+            return lo
+        at = end + 1
+        kind[0] = 3
+    elif first in bullets:
+        at = lo + 1
+        kind[0] = 4
+    else:
+        return lo
+    end = at
+    while end < hi and _at(t, end) in u" \t\xa0":
+        end += 1
+    if end == at or end >= hi or Py_UNICODE_ISSPACE(_at(t, end)):
+        kind[0] = 0
+        return lo
+    return end
+
+
+def split_marked_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, type line_type,
+                       str bullets):
     """``lines.reference_split_lines(text, max_lines=max_lines)``, or None when the text has
-    more than ``max_lines`` lines (the reference cuts those). ``marker`` is ``lines._marker``,
-    called on the lines whose first character is a digit or one of ``marker_openers``."""
+    more than ``max_lines`` lines (the reference cuts those); the list markers (``lines._marker``)
+    found here (``bullets``: ``lines.BULLETS``)."""
     cdef Text t = _text(text)
     cdef Py_ssize_t n = t.length, offset = 0, end, next_offset, lo, hi, i, indent, raw_lines = 0
-    cdef Py_UCS4 c, first
+    cdef Py_ssize_t body
     cdef bint blank_before = False
     cdef list out = []
-    cdef str content, stripped
-    cdef object kind
+    cdef int kind
     while offset < n:
         raw_lines += 1
         if raw_lines > max_lines:
@@ -715,14 +837,11 @@ def split_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, type line_
         indent = 0
         for i in range(offset, lo):
             indent += tab_width if _at(t, i) == u"\t" else 1
-        content = PyUnicode_Substring(text, lo, hi)
-        first = _at(t, lo)
-        if _digit(first) or first in marker_openers:
-            kind, stripped = marker(content)
-            stripped = stripped.strip()
-        else:
-            kind, stripped = "", content
-        out.append(_line(line_type, len(out), lo, hi, stripped, indent, kind, blank_before))
+        kind = 0
+        # (the marker's spaces come before a non-space: what follows it is stripped already)
+        body = _marker_end(t, lo, hi, bullets, &kind)
+        out.append(_line(line_type, len(out), lo, hi, PyUnicode_Substring(text, body, hi), indent,
+                         _MARKERS[kind], blank_before))
         blank_before = False
         offset = next_offset
     return out
@@ -819,16 +938,21 @@ def repeat_columns(list keys, list numbers, list chars):
 cdef inline bint _credit_gate(Text t, Py_ssize_t head, Py_ssize_t tail) noexcept:
     """Whether ``line_features._credit``'s cheap check passes: ``:/(|`` or ``etty`` among the
     first ``head`` or the last ``tail`` characters."""
-    cdef Py_ssize_t lo, hi, i
+    return (_credit_mark(t, 0, min(head, t.length))
+            or _credit_mark(t, max(t.length - tail, 0), t.length))
+
+
+cdef inline bint _credit_mark(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    """``:/(|`` or ``etty`` in ``t[lo:hi]``."""
+    cdef Py_ssize_t i
     cdef Py_UCS4 c
-    for lo, hi in ((0, min(head, t.length)), (max(t.length - tail, 0), t.length)):
-        for i in range(lo, hi):
-            c = _at(t, i)
-            if c == u":" or c == u"/" or c == u"(" or c == u"|":
-                return True
-            if (c == u"e" and i + 3 < hi and _at(t, i + 1) == u"t" and _at(t, i + 2) == u"t"
-                    and _at(t, i + 3) == u"y"):
-                return True
+    for i in range(lo, hi):
+        c = _at(t, i)
+        if c == u":" or c == u"/" or c == u"(" or c == u"|":
+            return True
+        if (c == u"e" and i + 3 < hi and _at(t, i + 1) == u"t" and _at(t, i + 2) == u"t"
+                and _at(t, i + 3) == u"y"):
+            return True
     return False
 
 
@@ -853,39 +977,72 @@ cdef inline bint _followed_by(Text t, Py_ssize_t i, CharSet *chars):
     return i < t.length and _in(chars, _at(t, i))
 
 
+cdef inline bint _credit_run(Text t, Py_ssize_t i, CharSet *firsts,
+                             unsigned long long lengths) noexcept:
+    """Whether the run of ``\\w`` characters after place ``i`` and any spaces of a reversed
+    text may be a credit word read backwards: as long as one (``lengths``: a bit per length; a
+    case-insensitive match takes one character for one) and ending with one of ``firsts``. The
+    reversed pattern's ``\\s*\\b...\\b`` takes all the spaces and the whole run."""
+    cdef Py_ssize_t j = i + 1, k
+    while j < t.length and Py_UNICODE_ISSPACE(_at(t, j)):
+        j += 1
+    k = j
+    while k < t.length and _word(_at(t, k)):
+        k += 1
+    return 0 < k - j < 64 and (lengths >> (k - j)) & 1 and _in(firsts, _at(t, k - 1))
+
+
 cdef bint _credited(str text, object opening_match, object closed_match,
-                    Py_ssize_t head, Py_ssize_t tail, CharSet *firsts, CharSet *lasts):
+                    Py_ssize_t head, Py_ssize_t tail, CharSet *firsts, CharSet *lasts,
+                    unsigned long long lengths, Py_UCS4 *scratch):
     """``line_features._credit(text)`` past its cheap check: the opening pattern tried where
     its matches may start (``/`` before a credit word's first letter, ``(p``, ``ge`` at a word
     boundary: ``\\bgetty``), the reversed closing one where its may (``:/|)`` before a credit
-    word's last letter); ``firsts``, ``lasts``: those letters, any case."""
-    cdef Py_ssize_t n = len(text), i
-    cdef str ends = (
-        PyUnicode_Substring(text, 0, min(head, n)) + u" … "
-        + PyUnicode_Substring(text, max(n - tail, 0), n)
-    )
-    cdef Text t = _text(ends)
+    word, read backwards: see ``_credit_run``); ``firsts``, ``lasts``: those letters, any case.
+    The two ends are put together in ``scratch`` (2 * (``head`` + ``tail`` + 3) characters),
+    forwards then backwards; a ``str`` is made only for a pattern to be tried."""
+    cdef Py_ssize_t n = len(text), i, size = 0, lo = max(n - tail, 0)
+    cdef Text source = _text(text), t, r
     cdef Py_UCS4 c, after
+    cdef Py_UCS4 *backwards
     cdef bint candidate
-    for i in range(t.length):
-        c = _at(t, i)
-        after = _at(t, i + 1) if i + 1 < t.length else 0
+    cdef str ends = None, reversed_ends = None
+    for i in range(min(head, n)):
+        scratch[size] = _at(source, i)
+        size += 1
+    scratch[size], scratch[size + 1], scratch[size + 2] = u" ", u"…", u" "
+    size += 3
+    for i in range(lo, n):
+        scratch[size] = _at(source, i)
+        size += 1
+    t.kind, t.data, t.length = PyUnicode_4BYTE_KIND, scratch, size
+    for i in range(size):
+        c = scratch[i]
+        after = scratch[i + 1] if i + 1 < size else 0
         if c == u"/":
             candidate = _followed_by(t, i, firsts)
         elif c == u"(":
             candidate = after == u"p" or after == u"P"
         elif c == u"g" or c == u"G":
-            candidate = (after == u"e" or after == u"E") and (i == 0 or not _word(_at(t, i - 1)))
+            candidate = (after == u"e" or after == u"E") and (i == 0 or not _word(scratch[i - 1]))
         else:
             candidate = False
-        if candidate and opening_match(ends, i) is not None:
-            return True
-    cdef str backwards = ends[::-1]
-    t = _text(backwards)
-    for i in range(t.length):
-        c = _at(t, i)
-        if (c == u":" or c == u"/" or c == u"|" or c == u")") and _followed_by(t, i, lasts):
-            if closed_match(backwards, i) is not None:
+        if candidate:
+            if ends is None:
+                ends = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, scratch, size)
+            if opening_match(ends, i) is not None:
+                return True
+    backwards = scratch + size
+    for i in range(size):
+        backwards[i] = scratch[size - 1 - i]
+    r.kind, r.data, r.length = PyUnicode_4BYTE_KIND, backwards, size
+    for i in range(size):
+        c = backwards[i]
+        if ((c == u":" or c == u"/" or c == u"|" or c == u")") and _followed_by(r, i, lasts)
+                and _credit_run(r, i, firsts, lengths)):
+            if reversed_ends is None:
+                reversed_ends = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, backwards, size)
+            if closed_match(reversed_ends, i) is not None:
                 return True
     return False
 
@@ -902,38 +1059,52 @@ cdef inline bint _byline_gate(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
     return False
 
 
-def cue_columns(list texts, list words, list digits, object date_match, object byline_match,
-                object opening_match, object closed_match, Py_ssize_t cue_max_words,
-                Py_ssize_t credit_max_words, Py_ssize_t credit_head, Py_ssize_t credit_tail,
-                Py_ssize_t byline_min, Py_ssize_t byline_max, str byline_openers,
-                str credit_firsts, str credit_lasts):
+def gated_cue_columns(list texts, list words, list digits, object date_match,
+                      object byline_match, object opening_match, object closed_match,
+                      Py_ssize_t cue_max_words, Py_ssize_t credit_max_words,
+                      Py_ssize_t credit_head, Py_ssize_t credit_tail, Py_ssize_t byline_min,
+                      Py_ssize_t byline_max, str byline_openers, str credit_firsts,
+                      str credit_lasts, tuple credit_lengths):
     """``line_features.reference_cue_columns``: (dated, byline cue, credit cue) per line, the
     patterns (``*_match``: the ``match`` of ``_DATE_RE``, ``_BYLINE_RE``,
     ``_CREDIT_OPENING_RE``, ``_CREDIT_CLOSED_REVERSED_RE``) tried only where they may hold
     (a byline opens with one of ``byline_openers``; a credit word with one of ``credit_firsts``
-    and ends with one of ``credit_lasts``)."""
+    and ends with one of ``credit_lasts``, and has one of the ``credit_lengths``)."""
     cdef Py_ssize_t i, n = len(texts), count
     cdef list dated = [], byline = [], credits = [], keep = []
     cdef str text
     cdef CharSet firsts = _charset(credit_firsts, keep), lasts = _charset(credit_lasts, keep)
     cdef Text t
     cdef bint found
-    for i in range(n):
-        text = <str>texts[i]
-        count = <Py_ssize_t>words[i]
-        t = _text(text)
-        found = <double>digits[i] > 0 and _dated(text, date_match)
-        dated.append(found)
-        found = (
-            count <= cue_max_words and t.length > 0 and _at(t, 0) in byline_openers
-            and _byline_gate(t, byline_min, byline_max)
-        )
-        byline.append(found and byline_match(text) is not None)
-        found = count <= credit_max_words and _credit_gate(t, credit_head, credit_tail)
-        credits.append(
-            found and _credited(text, opening_match, closed_match, credit_head, credit_tail,
-                                &firsts, &lasts)
-        )
+    cdef unsigned long long lengths = 0
+    for length in credit_lengths:
+        if not 0 < length < 64:
+            raise ValueError("credit words of 1 to 63 characters")
+        lengths |= 1ULL << <Py_ssize_t>length
+    cdef Py_UCS4 *scratch = <Py_UCS4 *>PyMem_Malloc(
+        2 * (credit_head + credit_tail + 3) * sizeof(Py_UCS4)
+    )
+    if scratch == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            text = <str>texts[i]
+            count = <Py_ssize_t>words[i]
+            t = _text(text)
+            found = <double>digits[i] > 0 and _dated(text, date_match)
+            dated.append(found)
+            found = (
+                count <= cue_max_words and t.length > 0 and _at(t, 0) in byline_openers
+                and _byline_gate(t, byline_min, byline_max)
+            )
+            byline.append(found and byline_match(text) is not None)
+            found = count <= credit_max_words and _credit_gate(t, credit_head, credit_tail)
+            credits.append(
+                found and _credited(text, opening_match, closed_match, credit_head, credit_tail,
+                                    &firsts, &lasts, lengths, scratch)
+            )
+    finally:
+        PyMem_Free(scratch)
     return dated, byline, credits
 
 
@@ -980,20 +1151,82 @@ cdef bint _advertising(str text, object ad_match, str openers, Py_ssize_t min_ch
     return bool(ad_match(text if n == len(text) else PyUnicode_Substring(text, 0, n)))
 
 
-def pattern_names(list features, frozenset hint_tokens, object ad_match, object notice,
-                  tuple decisions, Py_ssize_t nav_max_words, Py_ssize_t caption_min_words,
-                  Py_ssize_t pattern_max_words, Py_ssize_t long_line_words,
-                  Py_ssize_t prose_min_words, Py_ssize_t ad_min_chars, str ad_openers):
+# A set of tokens as a 4096-bit filter of their hashes: a span of a key whose bit is clear is
+# not one of them, so only the few others are made into a ``str`` and looked up in the set.
+cdef enum:
+    FILTER_WORDS = 64  # (64-bit words: 4096 bits, a few per cent of false hits for 100 tokens)
+
+cdef struct TokenFilter:
+    unsigned long long bits[FILTER_WORDS]
+
+
+cdef inline unsigned long long _span_hash(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    """FNV-1a over the code points of ``t[lo:hi]``."""
+    cdef unsigned long long h = 14695981039346656037ULL
+    cdef Py_ssize_t i
+    cdef unsigned long long code
+    for i in range(lo, hi):
+        code = <unsigned long long>_at(t, i)
+        h = (h ^ code) * 1099511628211ULL
+    return h >> 52  # (the top 12 bits: a bit of the filter)
+
+
+cdef void _token_filter(TokenFilter *out, frozenset tokens):
+    """The filter of ``tokens`` (all ``str``)."""
+    cdef Py_ssize_t i
+    cdef unsigned long long h
+    cdef Text t
+    cdef object token
+    for i in range(FILTER_WORDS):
+        out.bits[i] = 0
+    for token in tokens:
+        t = _text(<str>token)
+        h = _span_hash(t, 0, t.length)
+        out.bits[h >> 6] |= 1ULL << (h & 63)
+
+
+cdef inline bint _may_hold(TokenFilter *tokens, Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    cdef unsigned long long h = _span_hash(t, lo, hi)
+    return (tokens.bits[h >> 6] >> (h & 63)) & 1
+
+
+cdef inline Py_ssize_t _span_end(Text t, Py_ssize_t lo) noexcept:
+    """Where the token of a key starting at ``lo`` ends (the next space or the key's end)."""
+    while lo < t.length and _at(t, lo) != u" ":
+        lo += 1
+    return lo
+
+
+cdef bint _key_holds(str key, TokenFilter *filter, frozenset tokens):
+    """Whether a token of ``key`` (its tokens joined by single spaces) is in ``tokens``."""
+    cdef Text t = _text(key)
+    cdef Py_ssize_t lo = 0, hi
+    while lo < t.length:
+        hi = _span_end(t, lo)
+        if _may_hold(filter, t, lo, hi) and PyUnicode_Substring(key, lo, hi) in tokens:
+            return True
+        lo = hi + 1
+    return False
+
+
+def notice_names(list features, frozenset hint_tokens, object ad_match, object notice,
+                 tuple decisions, Py_ssize_t nav_max_words, Py_ssize_t caption_min_words,
+                 Py_ssize_t pattern_max_words, Py_ssize_t long_line_words,
+                 Py_ssize_t prose_min_words, Py_ssize_t ad_min_chars, str ad_openers,
+                 Py_ssize_t long_line_chars):
     """``line_rules.reference_pattern_names(features)``: ``decisions`` are (only symbols, an
     advertising label, a credited caption); ``notice`` names the lines that hold one of
     ``hint_tokens`` (or ``©``, ``(c)``); ``ad_match`` is tried on labels of at least
-    ``ad_min_chars`` characters (its shortest match) opening with one of ``ad_openers``."""
+    ``ad_min_chars`` characters (its shortest match) opening with one of ``ad_openers``. A
+    line's tokens are its key's (none beyond ``long_line_chars``: ``LineFeatures.tokens``)."""
     cdef list out = []
     cdef tuple item
     cdef str text
-    cdef object token, entry
+    cdef object entry
     cdef Py_ssize_t words
     cdef bint hinted, prose
+    cdef TokenFilter filter
+    _token_filter(&filter, hint_tokens)
     symbols, ad_label, credited = decisions
     for entry in features:
         item = <tuple>entry
@@ -1013,11 +1246,8 @@ def pattern_names(list features, frozenset hint_tokens, object ad_match, object 
             out.append(None)
             continue
         hinted = u"©" in text or u"(c)" in text
-        if not hinted:
-            for token in <list>item[F_TOKENS]:
-                if token in hint_tokens:
-                    hinted = True
-                    break
+        if not hinted and <Py_ssize_t>item[F_CHARS] <= long_line_chars:
+            hinted = _key_holds(<str>item[F_KEY], &filter, hint_tokens)
         out.append(notice(item) if hinted else None)
     return out
 
@@ -1049,42 +1279,54 @@ def shape_columns(list features, Py_ssize_t long_line_words, Py_ssize_t prose_mi
     return prose, shaped
 
 
-def headline_again(list features, list out, frozenset tokens, object again_decision,
-                   Py_ssize_t headline_max_words, double title_overlap, double title_cover):
+def key_headline_again(list features, list out, frozenset tokens, object again_decision,
+                       Py_ssize_t headline_max_words, double title_overlap,
+                       double title_cover, Py_ssize_t long_line_chars):
     """``line_rules.reference_headline_again(features, out, tokens)``: the lines sharing
-    enough of the headline's ``tokens`` are named ``again_decision``."""
-    cdef Py_ssize_t i, n = len(features), inside, m
+    enough of the headline's ``tokens`` are named ``again_decision`` (a line's tokens are its
+    key's, none beyond ``long_line_chars``: ``LineFeatures.tokens``)."""
+    cdef Py_ssize_t i, n = len(features), inside, m, lo, hi
     cdef tuple item
-    cdef list line_tokens
-    cdef object token
+    cdef str key, token
     cdef set shared
+    cdef Text t
+    cdef TokenFilter filter
+    _token_filter(&filter, tokens)
     for i in range(1, n):
         item = <tuple>features[i]
-        line_tokens = <list>item[F_TOKENS]
-        if out[i] is not None or <Py_ssize_t>item[F_WORDS] > headline_max_words or not line_tokens:
+        key = <str>item[F_KEY]
+        if (out[i] is not None or <Py_ssize_t>item[F_WORDS] > headline_max_words
+                or <Py_ssize_t>item[F_CHARS] > long_line_chars or not key):
             continue
-        inside = 0
+        inside = m = lo = 0
         shared = None
-        for token in line_tokens:
-            if token in tokens:
-                inside += 1
-                if shared is None:
-                    shared = set()
-                shared.add(token)
+        t = _text(key)
+        while lo < t.length:
+            hi = _span_end(t, lo)
+            m += 1
+            if _may_hold(&filter, t, lo, hi):
+                token = PyUnicode_Substring(key, lo, hi)
+                if token in tokens:
+                    inside += 1
+                    if shared is None:
+                        shared = set()
+                    shared.add(token)
+            lo = hi + 1
         if shared is None:
             continue
-        m = len(line_tokens)
         if (inside / <double>m >= title_overlap
                 and len(shared) / <double>len(tokens) >= title_cover):
             out[i] = again_decision
     return None
 
 
-def comment_scan(list features, list named, list prose, object comment_header,
-                 object time_search, Py_ssize_t body_min_words, Py_ssize_t min_lines,
-                 Py_ssize_t anchor_max_words):
+def scan_comments(list features, list named, list prose, object header_match,
+                  object time_search, Py_ssize_t body_min_words, Py_ssize_t min_lines,
+                  Py_ssize_t anchor_max_words, Py_ssize_t header_max_words):
     """``line_rules.reference_comment_scan(features, named, prose)``: (the heading's index or
-    the number of lines, the possible signature lines before it)."""
+    the number of lines, the possible signature lines before it). ``line_rules._comment_header``
+    inline: ``header_match`` (``_COMMENT_HEADER_RE.match``) is tried on the lines of at most
+    ``header_max_words`` words that do not end like a sentence."""
     cdef Py_ssize_t i, n = len(features), prose_words = 0, words
     cdef list found = []
     cdef tuple item
@@ -1092,7 +1334,8 @@ def comment_scan(list features, list named, list prose, object comment_header,
         item = <tuple>features[i]
         words = <Py_ssize_t>item[F_WORDS]
         if prose_words >= body_min_words and named[i] is None:
-            if n - i > min_lines and comment_header(item):
+            if (n - i > min_lines and words <= header_max_words and not item[F_TERMINAL]
+                    and header_match((<tuple>item[F_LINE])[L_TEXT]) is not None):
                 return i, found
             if (item[F_DATED] and words <= anchor_max_words
                     and time_search((<tuple>item[F_LINE])[L_TEXT])):

@@ -90,6 +90,8 @@ _CREDIT_FIRSTS = "ABCDEFGIPRSXabcdefgiprsxİıſФф"
 """The characters a credit word may start with (any case, as ``re`` matches them)..."""
 _CREDIT_LASTS = "ACDEKNOPSTUYacdeknopstuyſОоᲂ\u212a"
 """...and end with (both checked by the tests)."""
+_CREDIT_LENGTHS = tuple(sorted({len(word) for word in _CREDIT_WORDS}))
+"""The credit words' lengths (a case-insensitive match is as long as the word)."""
 _CREDIT_RE = re.compile(
     rf"\b(?:{'|'.join(_CREDIT_WORDS)})\b\s*[:/|)]"
     rf"|/\s*(?:{'|'.join(_CREDIT_WORDS)})\b|\(photo\b|\bgetty images\b",
@@ -134,9 +136,8 @@ class LineFeatures(NamedTuple):
     separators: int
     """Breadcrumb/menu separators (``|``, ``»``, `` > ``, `` · ``...) in the line."""
     key: str
-    """The line's ``\\w`` tokens, case-folded, joined by spaces: equal keys are repeats."""
-    tokens: list[str]
-    """The key's tokens (empty for a line over :data:`LONG_LINE_CHARS`)."""
+    """The line's ``\\w`` tokens, case-folded, joined by spaces: equal keys are repeats (over
+    :data:`LONG_LINE_CHARS`: the case-folded text, its whitespace runs made single spaces)."""
     repeats: int
     """Lines in the document with the same (non-empty) key, this one included."""
     first: int
@@ -162,6 +163,18 @@ class LineFeatures(NamedTuple):
     @property
     def short(self) -> bool:
         return self.words <= SHORT_LINE_WORDS
+
+    @property
+    def tokens(self) -> list[str]:
+        """The key's tokens (none for a line over :data:`LONG_LINE_CHARS`)."""
+        return key_tokens(self.key, self.chars)
+
+
+def key_tokens(key: str, chars: int) -> list[str]:
+    """The tokens of a line's ``key`` (a line of ``chars`` characters): ``key.split()``, as no
+    ``\\w`` character is a space; none for a line over :data:`LONG_LINE_CHARS`, whose key
+    keeps punctuation. Made only when read (most lines are never compared token by token)."""
+    return key.split() if chars <= LONG_LINE_CHARS else []
 
 
 def _ending(text: str) -> tuple[bool, bool, bool]:
@@ -223,15 +236,14 @@ def _overlap(tokens: Sequence[str], title: frozenset[str]) -> tuple[float, float
     return inside, len(shared) / len(title)
 
 
-def _key_and_words(text: str) -> tuple[str, list[str], list[str], int]:
-    """(key, the key's tokens, whitespace parts, word count); a long line takes cheap
-    approximations (no tokens: it is never compared with the headline)."""
+def _key_and_words(text: str) -> tuple[str, list[str], int]:
+    """(key, whitespace parts, word count); a long line takes cheap approximations (no parts:
+    no capitals counted)."""
     if len(text) > LONG_LINE_CHARS:
         key = " ".join(text.casefold().split())
-        return key, [], [], _word_count(text, key.split())
-    key = normalise(text)
+        return key, [], _word_count(text, key.split())
     parts = text.split()
-    return key, key.split(), parts, _word_count(text, parts)
+    return normalise(text), parts, _word_count(text, parts)
 
 
 def _separators(text: str) -> int:
@@ -240,31 +252,30 @@ def _separators(text: str) -> int:
 
 LineColumns = tuple[
     list[int], list[int], list[bool], list[bool], list[bool], list[bool], list[float],
-    list[float], list[float], list[float], list[int], list[str], list[list[str]],
+    list[float], list[float], list[float], list[int], list[str],
 ]
 """The facts of each line that need only its own text, one list per field of
-:class:`LineFeatures` from ``words`` to ``tokens`` (in that order)."""
+:class:`LineFeatures` from ``words`` to ``key`` (in that order)."""
 
 
 def reference_line_columns(texts: Sequence[str]) -> LineColumns:
     """The line-local facts of ``texts`` as columns (the reference for the compiled pass)."""
-    columns: LineColumns = ([], [], [], [], [], [], [], [], [], [], [], [], [])
+    columns: LineColumns = ([], [], [], [], [], [], [], [], [], [], [], [])
     for text in texts:
-        key, tokens, parts, words = _key_and_words(text)
+        key, parts, words = _key_and_words(text)
         terminal, ellipsis, cut = _ending(text)
         cue = words <= CUE_MAX_WORDS
         digits, letters, upper = _shares(text) if cue else (0.0, 1.0, 0.0)
         row = (
             words, len(text), terminal, ellipsis, cut, text.endswith(":"), digits, letters,
             upper, _capital_words(parts) if cue else 0.0, _separators(text) if cue else 0, key,
-            tokens,
         )
         for column, value in zip(columns, row, strict=True):
             column.append(value)  # type: ignore[attr-defined]
     return columns
 
 
-_compiled_columns: Callable[..., LineColumns] | None = compiled_line("line_columns")
+_compiled_columns: Callable[..., LineColumns] | None = compiled_line("key_columns")
 
 
 def line_columns(texts: Sequence[str]) -> LineColumns:
@@ -318,7 +329,7 @@ _compiled_repeats: Callable[..., tuple[list[int], list[int], list[float]]] | Non
     compiled_line("repeat_columns")
 )
 _compiled_cues: Callable[..., tuple[list[bool], list[bool], list[bool]]] | None = (
-    compiled_line("cue_columns")
+    compiled_line("gated_cue_columns")
 )
 _compiled_records: Callable[..., list[LineFeatures]] | None = compiled_line("records")
 
@@ -338,7 +349,7 @@ def _document_columns(
             texts, words, digits, _DATE_RE.match, _BYLINE_RE.match, _CREDIT_OPENING_RE.match,
             _CREDIT_CLOSED_REVERSED_RE.match, CUE_MAX_WORDS, CREDIT_MAX_WORDS,
             CREDIT_HEAD_CHARS, CREDIT_TAIL_CHARS, BYLINE_CUE_MIN_CHARS, BYLINE_CUE_MAX_CHARS,
-            _BYLINE_OPENERS, _CREDIT_FIRSTS, _CREDIT_LASTS,
+            _BYLINE_OPENERS, _CREDIT_FIRSTS, _CREDIT_LASTS, _CREDIT_LENGTHS,
         ),
     )
 
@@ -356,7 +367,10 @@ def line_features(lines: Sequence[Line], title: str | None = None) -> list[LineF
     repeats, firsts, positions, dated, byline, credit = _document_columns(texts, numbers, columns)
     title_tokens = frozenset(normalise(title).split()) if title else frozenset()
     if title_tokens:
-        overlaps = [_overlap(line_tokens, title_tokens) for line_tokens in columns[12]]
+        overlaps = [
+            _overlap(key_tokens(key, count), title_tokens)
+            for key, count in zip(columns[11], columns[1], strict=True)
+        ]
         inside, cover = [a for a, _ in overlaps], [b for _, b in overlaps]
     else:
         inside = cover = [0.0] * len(lines)

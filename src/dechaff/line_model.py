@@ -17,6 +17,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol
 
+import numpy as np
+
 from dechaff.classify import Trees
 from dechaff.line_features import LINE_FEATURE_NAMES, FloatArray, LineFeatures, line_matrix
 from dechaff.line_rules import Naming, rule_keep
@@ -29,7 +31,8 @@ DEFAULT_THRESHOLDS = {"precision": 0.6, "balanced": 0.5, "recall": 0.35}
 
 
 class LineKeeper(Protocol):
-    """Decides, for each line the rules did not name, whether it stays in the article."""
+    """Decides, for each line the rules did not name, whether it stays in the article (what it
+    says for a named line is never read: :class:`LineModel` says False)."""
 
     def keep(self, features: Sequence[LineFeatures], naming: Naming, favor: str) -> list[bool]: ...
 
@@ -41,11 +44,18 @@ class RuleKeeper:
         return rule_keep(features, naming)
 
 
-def first_matrix(features: Sequence[LineFeatures], naming: Naming) -> FloatArray:
-    """The first pass's input: :func:`line_matrix` with the rules' names and hints."""
-    named = [decision is not None for decision in naming.named]
+def first_matrix(
+    features: Sequence[LineFeatures], naming: Naming, named: Sequence[bool] | None = None
+) -> FloatArray:
+    """The first pass's input: :func:`line_matrix` with the rules' names and hints (``named``:
+    :func:`named_lines` of ``naming``, when the caller has it)."""
     hints = [hint.kind.value if hint is not None else "" for hint in naming.hinted]
-    return line_matrix(features, named, hints)
+    return line_matrix(features, named_lines(naming) if named is None else named, hints)
+
+
+def named_lines(naming: Naming) -> list[bool]:
+    """Per line, whether a rule named it (the keeper's word on it is never read)."""
+    return [decision is not None for decision in naming.named]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +81,16 @@ class LineModel:
         if not features:
             return []
         threshold = self.thresholds.get(favor, self.thresholds["balanced"])
-        kept: list[bool] = (self.probabilities(features, naming) >= threshold).tolist()
+        named = named_lines(naming)
+        matrix = first_matrix(features, naming, named)
+        if not any(named):
+            kept: list[bool] = (self.trees.probabilities(matrix) >= threshold).tolist()
+            return kept
+        # (the trees walk only the open rows: each row's sum is its own)
+        open_rows = ~np.array(named)
+        decided = np.zeros(len(features), dtype=np.bool_)
+        decided[open_rows] = self.trees.probabilities(matrix[open_rows]) >= threshold
+        kept = decided.tolist()
         return kept
 
 

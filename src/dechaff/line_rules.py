@@ -31,6 +31,7 @@ from itertools import compress, pairwise
 
 from dechaff.classify import Label
 from dechaff.line_features import (
+    LONG_LINE_CHARS,
     LONG_LINE_WORDS,
     PROSE_MIN_WORDS,
     SHORT_LINE_WORDS,
@@ -264,7 +265,7 @@ def _pattern_names(features: Sequence[LineFeatures]) -> Named:
     named: Named = _compiled_patterns(
         list(features), _HINT_TOKENS, _AD_RE.match, _notice, _PATTERN_DECISIONS, NAV_MAX_WORDS,
         CAPTION_MIN_WORDS, PATTERN_MAX_WORDS, LONG_LINE_WORDS, PROSE_MIN_WORDS, AD_MIN_CHARS,
-        _AD_OPENERS,
+        _AD_OPENERS, LONG_LINE_CHARS,
     )
     return named
 
@@ -343,7 +344,7 @@ _PATTERN_DECISIONS = (_SYMBOLS, _AD_LABEL, _CREDITED)
 """The names the compiled pattern pass gives itself, in its order."""
 _AD_STRIP = " .:…>»"
 """What a label may trail (``Read more »``, ``Advertisement:``) before it is matched."""
-_compiled_patterns: Callable[..., Named] | None = compiled_line("pattern_names")
+_compiled_patterns: Callable[..., Named] | None = compiled_line("notice_names")
 
 
 def _pattern(item: LineFeatures) -> Decision | None:
@@ -596,7 +597,7 @@ def _headline(
     else:
         _compiled_again(
             list(features), out, tokens, _HEADLINE_AGAIN, HEADLINE_MAX_WORDS, TITLE_OVERLAP,
-            TITLE_COVER,
+            TITLE_COVER, LONG_LINE_CHARS,
         )
 
 
@@ -607,11 +608,12 @@ def reference_headline_again(
     compiled pass)."""
     for index in range(1, len(features)):
         item = features[index]
-        if out[index] is not None or item.words > HEADLINE_MAX_WORDS or not item.tokens:
+        if out[index] is not None or item.words > HEADLINE_MAX_WORDS:
             continue
-        if tokens.isdisjoint(item.tokens):  # (nothing shared: no overlap to measure)
+        line_tokens = item.tokens
+        if not line_tokens or tokens.isdisjoint(line_tokens):  # (nothing shared: no overlap)
             continue
-        if _again(item.tokens, tokens):
+        if _again(line_tokens, tokens):
             out[index] = _HEADLINE_AGAIN
 
 
@@ -622,7 +624,7 @@ def _again(line_tokens: Sequence[str], tokens: frozenset[str]) -> bool:
     return inside >= TITLE_OVERLAP and cover >= TITLE_COVER
 
 
-_compiled_again: Callable[..., None] | None = compiled_line("headline_again")
+_compiled_again: Callable[..., None] | None = compiled_line("key_headline_again")
 
 
 # --- comments --------------------------------------------------------------------------------
@@ -638,8 +640,9 @@ def _comments(features: Sequence[LineFeatures], named: Named, prose: Sequence[bo
         start, found = reference_comment_scan(features, named, prose)
     else:
         start, found = _compiled_scan(
-            list(features), named, prose, _comment_header, _TIME_RE.search,
+            list(features), named, prose, _COMMENT_HEADER_RE.match, _TIME_RE.search,
             COMMENT_BODY_MIN_WORDS, COMMENT_MIN_LINES, COMMENT_ANCHOR_MAX_WORDS,
+            COMMENT_HEADER_MAX_WORDS,
         )
     anchors: dict[str, list[int]] = {}
     for index in found:
@@ -673,7 +676,7 @@ def reference_comment_scan(
     return len(features), found
 
 
-_compiled_scan: Callable[..., tuple[int, list[int]]] | None = compiled_line("comment_scan")
+_compiled_scan: Callable[..., tuple[int, list[int]]] | None = compiled_line("scan_comments")
 
 
 def _signatures(template: str, found: Sequence[int]) -> bool:

@@ -78,15 +78,13 @@ def split_lines(text: str, *, max_lines: int = MAX_LINES) -> list[Line]:
     :func:`reference_split_lines`, compiled when the extension is there.
     """
     if _compiled_split is not None:
-        lines: list[Line] | None = _compiled_split(
-            text, max_lines, TAB_WIDTH, Line, _MARKER_OPENERS, _marker
-        )
+        lines: list[Line] | None = _compiled_split(text, max_lines, TAB_WIDTH, Line, BULLETS)
         if lines is not None:
             return lines
     return reference_split_lines(text, max_lines=max_lines)
 
 
-_compiled_split = compiled_line("split_lines")
+_compiled_split = compiled_line("split_marked_lines")
 
 
 def reference_split_lines(text: str, *, max_lines: int = MAX_LINES) -> list[Line]:
