@@ -103,6 +103,11 @@ STRAY_MAX_CHARS = 100
 """Outside the core, lines shorter than this are widget furniture..."""
 STRAY_LINK_DENSITY = 0.5
 """...and so are link-heavy ones."""
+GAP_MAX_BLOCKS = 6
+"""Body blocks on both sides of at most this many others, under one parent, take them in (a
+poem's lines, a list's short items the model scored lower than their neighbours)..."""
+GAP_MIN_PROBABILITY = 0.2
+"""...when the model gives each some chance of being body (a widget in the gap scores lower)."""
 ORPHAN_LOOKAHEAD = 3
 """A heading whose next blocks hold no body text introduces something else (a widget)."""
 KICKER_MAX_WORDS = 3
@@ -212,6 +217,8 @@ def assemble(
     _drop_template_boxes(page, labels)
     _drop_orphan_headings(page, labels)
     _drop_outside_core(page, labels)
+    if _fill_gaps(page, probs, labels):
+        _mark_labels(page, labels)
     _relax_if_empty(page, probs, labels)
     body = [b for b in blocks if labels[b.index] is Label.MAIN]
     return Assembly(
@@ -369,6 +376,49 @@ def _drop_outside_core(page: Page, labels: list[Label]) -> None:
             continue
         if b.chars < STRAY_MAX_CHARS or b.link_density > STRAY_LINK_DENSITY:
             labels[b.index] = Label.BOILERPLATE
+
+
+def _fill_gaps(page: Page, probs: list[float], labels: list[Label]) -> bool:
+    """A short run of blocks between two body blocks, all under the same parent, is body too
+    when none is a heading or mostly links (jusText's rule for short blocks between good
+    ones, with the parent as the guard that keeps the gap inside the article's element)."""
+    blocks = page.blocks
+    filled = False
+    start = 0
+    while start < len(blocks):
+        end = _gap_end(labels, start)
+        if end > start + 1 and _fills(page, probs, labels, start, end):
+            for k in range(start + 1, end):
+                labels[k] = Label.MAIN
+            filled = True
+        start = max(end, start + 1)
+    return filled
+
+
+def _gap_end(labels: list[Label], start: int) -> int:
+    """The next block after ``start`` that is not boilerplate (``start`` when it is not body)."""
+    if labels[start] is not Label.MAIN:
+        return start
+    end = start + 1
+    while end < len(labels) and labels[end] is Label.BOILERPLATE:
+        end += 1
+    return end
+
+
+def _fills(page: Page, probs: list[float], labels: list[Label], start: int, end: int) -> bool:
+    """Whether the boilerplate between body blocks ``start`` and ``end`` is body after all."""
+    blocks = page.blocks
+    if end >= len(blocks) or labels[end] is not Label.MAIN or end - start - 1 > GAP_MAX_BLOCKS:
+        return False
+    parents = page.table.parent
+    parent = parents[blocks[start].element]
+    return parents[blocks[end].element] == parent and all(
+        parents[blocks[k].element] == parent
+        and probs[k] >= GAP_MIN_PROBABILITY
+        and blocks[k].link_density < PROSE_MAX_LINK_DENSITY
+        and not blocks[k].heading_level
+        for k in range(start + 1, end)
+    )
 
 
 def _drop_template_boxes(page: Page, labels: list[Label]) -> None:
