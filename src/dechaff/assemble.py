@@ -141,7 +141,18 @@ _POST_BOX_NAME = re.compile(
 )
 """The boxes a post template puts around the text: the writer's introduction, and the post's
 metadata ("Posted in ... | Tags ... | 3 comments", "This entry was filed under ...")."""
-_TEMPLATE_BOX_NAME = re.compile(f"{_SIDEBAR_NAME.pattern}|{_POST_BOX_NAME.pattern}")
+_NOCONTENT_NAME = re.compile(r"(?<!\S)(?:robots-)?nocontent(?!\S)")
+"""The publisher's own mark for "not content": Google's site search skips ``nocontent``,
+Yahoo's crawler skips ``robots-nocontent`` (navigation, recent posts, blog furniture)."""
+_POST_LIST_NAME = re.compile(
+    r"(?<!\S)(?:related|recent)[-_]?(?:posts?|articles?|stories|entries)(?!\S)"
+)
+"""A box of other posts named as such ("related-posts", "recent_posts", "related-articles"):
+the blog engines' and their plugins' own class names, exact words only."""
+_TEMPLATE_BOX_NAME = re.compile(
+    f"{_SIDEBAR_NAME.pattern}|{_POST_BOX_NAME.pattern}|{_NOCONTENT_NAME.pattern}|"
+    f"{_POST_LIST_NAME.pattern}"
+)
 _FURNITURE_NAME = re.compile(rf"{_TEMPLATE_BOX_NAME.pattern}|(?<!\S)footer(?!\S)")
 """Template boxes and elements named exactly "footer": never admitted by a relaxed pass."""
 _FURNITURE_FLAGS = IN_NAV | IN_FOOTER | IN_FORM | IN_ASIDE
