@@ -309,6 +309,16 @@ def test_keys_fold_every_character_as_casefold_does() -> None:
         _assert_same_columns(texts)
 
 
+def test_shares_and_capitals_classify_every_character_as_str_does() -> None:
+    """The compiled pass classifies each character once (space, letter, upper case, digit,
+    ``\\w``): every character, in short lines whose shares and capitals are counted."""
+    step = 5
+    groups = [ALL_CHARACTERS[i : i + step] for i in range(0, len(ALL_CHARACTERS), step)]
+    texts = [f"Ab {group} x{group[::-1]}:" for group in groups]
+    texts += [f"{group}é {group.upper()}" for group in groups[::3]]
+    _assert_same_columns(texts)
+
+
 def _any_case(chars: str) -> set[str]:
     """``chars`` and every character ``re`` matches with one of them, case ignored."""
     pattern = re.compile("|".join(map(re.escape, sorted(set(chars)))), re.IGNORECASE)

@@ -14,8 +14,10 @@ Characters are classified with CPython's own tables (``Py_UNICODE_ISALPHA`` ... 
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.stdint cimport uint8_t, uint16_t, uint32_t
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
+    PyUnicode_2BYTE_KIND,
     PyUnicode_4BYTE_KIND,
     PyUnicode_DATA,
     PyUnicode_FromKindAndData,
@@ -184,19 +186,6 @@ cdef bint _ellipsis_end(Text t):
     return False
 
 
-cdef Py_ssize_t _parts(Text t) noexcept:
-    """``len(text.split())``."""
-    cdef Py_ssize_t i, parts = 0
-    cdef bint inside = False
-    for i in range(t.length):
-        if _space(_at(t, i)):
-            inside = False
-        elif not inside:
-            inside = True
-            parts += 1
-    return parts
-
-
 cdef Py_ssize_t _separators(Text t) noexcept:
     """``len(_SEPARATOR_RE.findall(text))`` for ``[|»›]| [>/·•–] ``: matches never overlap."""
     cdef Py_ssize_t i = 0, found = 0, n = t.length
@@ -340,78 +329,197 @@ cdef str _collapsed(str folded, Py_ssize_t *parts):
         PyMem_Free(buffer)
 
 
-cdef str _ascii_key(Text t, unsigned char *buffer):
-    """``" ".join(_WORD_RE.findall(text.casefold()))`` for an ASCII ``text`` (casefolding is
-    lowering ``A-Z`` there), written in ``buffer``."""
-    cdef Py_ssize_t i, size = 0
-    cdef const unsigned char *data = <const unsigned char *>t.data
-    cdef unsigned char c
-    cdef bint inside = False
-    for i in range(t.length):
-        c = data[i]
-        if _ASCII[c] & C_WORD:
-            if not inside:
-                if size:
-                    buffer[size] = 32  # (a space)
-                    size += 1
-                inside = True
-            buffer[size] = c + 32 if 65 <= c <= 90 else c
-            size += 1
-        else:
-            inside = False
-    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, size)
-
-
 def key_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars_per_word,
                 Py_ssize_t cjk_chars_per_word, Py_ssize_t cue_max_words):
     """``line_features.reference_line_columns(texts)`` with the module's thresholds given (the
     repeat key last, no token lists: readers split the key)."""
     cdef unsigned char *buffer = <unsigned char *>PyMem_Malloc(long_line_chars + 1)
-    if buffer == NULL:
+    cdef Py_UCS4 *wide = <Py_UCS4 *>PyMem_Malloc((long_line_chars + 1) * sizeof(Py_UCS4))
+    if buffer == NULL or wide == NULL:
+        PyMem_Free(buffer)
+        PyMem_Free(wide)
         raise MemoryError()
     try:
         return _line_columns(texts, long_line_chars, spaced_chars_per_word, cjk_chars_per_word,
-                             cue_max_words, buffer)
+                             cue_max_words, buffer, wide)
     finally:
         PyMem_Free(buffer)
+        PyMem_Free(wide)
+
+
+ctypedef fused Unit:
+    # The code units of a ``str`` (PEP 393: one, two or four bytes per character).
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+# The class bits (``C_*``) of each BMP character beyond ASCII, filled in when first met from
+# the same ``Py_UNICODE_IS*`` functions as ``_space`` ... (``C_KNOWN``: filled).
+cdef enum:
+    C_KNOWN = 128
+
+cdef unsigned char *_CLASSES = <unsigned char *>PyMem_Malloc(BMP)
+if _CLASSES == NULL:
+    raise MemoryError()
+for _code in range(BMP):
+    _CLASSES[_code] = 0
+
+
+cdef inline unsigned char _computed_bits(Py_UCS4 c) noexcept:
+    """A character's class bits from CPython's tables (what ``_space`` ... say)."""
+    return (
+        (C_SPACE if Py_UNICODE_ISSPACE(c) else 0) | (C_ALPHA if Py_UNICODE_ISALPHA(c) else 0)
+        | (C_UPPER if Py_UNICODE_ISUPPER(c) else 0) | (C_DIGIT if Py_UNICODE_ISDIGIT(c) else 0)
+        | (C_WORD if Py_UNICODE_ISALNUM(c) or c == u"_" else 0) | C_KNOWN
+    )
+
+
+cdef inline unsigned char _bits(Py_UCS4 c) noexcept:
+    """The class bits of any character: ``_ASCII``, the BMP table, or computed."""
+    cdef unsigned char bits
+    if c < 128:
+        return _ASCII[c]
+    if c < BMP:
+        bits = _CLASSES[c]
+        if bits == 0:
+            bits = _computed_bits(c)
+            _CLASSES[c] = bits
+        return bits
+    return _computed_bits(c)
+
+
+cdef struct ShortFacts:
+    # What one pass over a line of at most ``LONG_LINE_CHARS`` characters finds.
+    Py_ssize_t parts, cjk, total, letters, upper, digits, initial_alpha, initial_upper, size
+    bint several  # a character folds to several: the key is not in the buffer
+
+
+cdef int _short_facts(const Unit *data, Py_ssize_t n, bint ascii, unsigned char *buffer,
+                      Py_UCS4 *wide, ShortFacts *out) except -1:
+    """The facts ``_line_columns`` takes from a line short enough to have a ``\\w`` key, in one
+    pass: the key (as ``_ascii_key`` into ``buffer`` for an ASCII line, else as
+    ``_mapped_key`` into ``wide``), ``_parts``, the CJK characters (``_is_cjk``) and the
+    character shares and initials of the cue loop, each counted as there."""
+    cdef Py_ssize_t i, size = 0
+    cdef Py_UCS4 c, folded_c
+    cdef long folded
+    cdef unsigned char bits, folded_bits
+    cdef bint inside_part = False, inside_key = False, at_start = True, several = False
+    cdef Py_ssize_t parts = 0, cjk = 0, total = 0, letters = 0, upper = 0, digits = 0
+    cdef Py_ssize_t initial_alpha = 0, initial_upper = 0
+    for i in range(n):
+        c = data[i]
+        if c < 128:
+            bits = _ASCII[c]
+            folded_c = <Py_UCS4>(<unsigned int>c + 32) if 65 <= c <= 90 else c
+            folded_bits = bits
+        else:
+            bits = _bits(c)
+            if Unit is not uint8_t:
+                if _is_cjk(c):
+                    cjk += 1
+            if not several:
+                folded = _fold(c)
+                if folded == FOLD_SEVERAL:
+                    several = True
+                else:
+                    folded_c = <Py_UCS4>folded
+                    folded_bits = _bits(folded_c)
+        if not several:
+            if folded_bits & C_WORD:
+                if not inside_key:
+                    if size:
+                        if ascii:
+                            buffer[size] = 32  # (a space)
+                        else:
+                            wide[size] = u" "
+                        size += 1
+                    inside_key = True
+                if ascii:
+                    buffer[size] = <unsigned char>folded_c
+                else:
+                    wide[size] = folded_c
+                size += 1
+            else:
+                inside_key = False
+        if c != u" ":
+            total += 1
+        if bits & C_ALPHA:
+            letters += 1
+        if bits & C_UPPER:
+            upper += 1
+        if bits & C_DIGIT:
+            digits += 1
+        if bits & C_SPACE:
+            inside_part = False
+            at_start = True
+        else:
+            if not inside_part:
+                inside_part = True
+                parts += 1
+            if at_start:
+                at_start = False
+                if bits & C_ALPHA:
+                    initial_alpha += 1
+                if bits & C_UPPER:
+                    initial_upper += 1
+    out.parts, out.cjk, out.total, out.letters, out.upper = parts, cjk, total, letters, upper
+    out.digits, out.initial_alpha, out.initial_upper = digits, initial_alpha, initial_upper
+    out.size, out.several = size, several
+    return 0
 
 
 cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
                          Py_ssize_t spaced_chars_per_word, Py_ssize_t cjk_chars_per_word,
-                         Py_ssize_t cue_max_words, unsigned char *buffer):
-    """``key_columns`` with a scratch ``buffer`` of ``long_line_chars`` + 1 characters."""
+                         Py_ssize_t cue_max_words, unsigned char *buffer, Py_UCS4 *wide):
+    """``key_columns`` with scratch buffers of ``long_line_chars`` + 1 characters: a line that
+    long or shorter in one pass (``_short_facts``), a longer one as before (its key collapses
+    whitespace; its shares only counted when it has few words)."""
     cdef list words_col = [], chars_col = [], terminal_col = [], ellipsis_col = [], cut_col = []
     cdef list colon_col = [], digit_col = [], letter_col = [], upper_col = [], capital_col = []
     cdef list separator_col = [], key_col = []
     cdef str text, key
     cdef object mapped
     cdef Text t
+    cdef ShortFacts f
     cdef Py_ssize_t n, i, j, parts, words, cjk, total, letters, upper, digits
     cdef Py_ssize_t initial_alpha, initial_upper
-    cdef bint terminal, ellipsis, cut, at_start
+    cdef bint terminal, ellipsis, cut, at_start, ascii
     cdef Py_UCS4 c
     for text in texts:
         t = _text(text)
         n = t.length
-        if n > long_line_chars:
+        ascii = PyUnicode_IS_ASCII(text)
+        if n <= long_line_chars:
+            if t.kind == PyUnicode_1BYTE_KIND:
+                _short_facts(<const uint8_t *>t.data, n, ascii, buffer, wide, &f)
+            elif t.kind == PyUnicode_2BYTE_KIND:
+                _short_facts(<const uint16_t *>t.data, n, ascii, buffer, wide, &f)
+            else:
+                _short_facts(<const uint32_t *>t.data, n, ascii, buffer, wide, &f)
+            if f.several:
+                key = _folded_key(text.casefold())
+            elif ascii:
+                key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, f.size)
+            else:
+                key = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, wide, f.size)
+            parts = f.parts
+            words = parts
+            if parts * spaced_chars_per_word < n and not ascii:
+                words = parts + f.cjk // cjk_chars_per_word
+        else:
             # (casefolding keeps every space a space and makes none: the same parts)
             mapped = _mapped_key(t, True, &parts)
             key = _collapsed(text.casefold(), &parts) if mapped is None else <str>mapped
-        elif PyUnicode_IS_ASCII(text):
-            key = _ascii_key(t, buffer)
-            parts = _parts(t)
-        else:
-            mapped = _mapped_key(t, False, &parts)
-            key = _folded_key(text.casefold()) if mapped is None else <str>mapped
-            parts = _parts(t)
-        # words: whitespace parts, plus half the CJK characters of a line with few spaces
-        words = parts
-        if parts * spaced_chars_per_word < n and not PyUnicode_IS_ASCII(text):
-            cjk = 0
-            for i in range(n):
-                if _is_cjk(_at(t, i)):
-                    cjk += 1
-            words = parts + cjk // cjk_chars_per_word
+            # words: whitespace parts, plus half the CJK characters of a line with few spaces
+            words = parts
+            if parts * spaced_chars_per_word < n and not ascii:
+                cjk = 0
+                for i in range(n):
+                    if _is_cjk(_at(t, i)):
+                        cjk += 1
+                words = parts + cjk // cjk_chars_per_word
         # the ending
         if _ellipsis_end(t):
             terminal = ellipsis = True
@@ -442,27 +550,31 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
             capital_col.append(0.0)
             separator_col.append(0)
             continue
-        total = letters = upper = digits = 0
-        initial_alpha = initial_upper = 0
-        at_start = True
-        for i in range(n):
-            c = _at(t, i)
-            if c != u" ":
-                total += 1
-            if _alpha(c):
-                letters += 1
-            if _upper(c):
-                upper += 1
-            if _digit(c):
-                digits += 1
-            if _space(c):
-                at_start = True
-            elif at_start:
-                at_start = False
+        if n <= long_line_chars:
+            total, letters, upper, digits = f.total, f.letters, f.upper, f.digits
+            initial_alpha, initial_upper = f.initial_alpha, f.initial_upper
+        else:
+            total = letters = upper = digits = 0
+            initial_alpha = initial_upper = 0
+            at_start = True
+            for i in range(n):
+                c = _at(t, i)
+                if c != u" ":
+                    total += 1
                 if _alpha(c):
-                    initial_alpha += 1
+                    letters += 1
                 if _upper(c):
-                    initial_upper += 1
+                    upper += 1
+                if _digit(c):
+                    digits += 1
+                if _space(c):
+                    at_start = True
+                elif at_start:
+                    at_start = False
+                    if _alpha(c):
+                        initial_alpha += 1
+                    if _upper(c):
+                        initial_upper += 1
         if total <= 0:
             digit_col.append(0.0)
             letter_col.append(0.0)
