@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dechaff import clean, line_features, line_rules, lines
+from dechaff import clean, line_features, line_model, line_rules, lines
 from dechaff.decode import decode
 from dechaff.line_features import (
     _CREDIT_RE,
@@ -31,7 +31,7 @@ from dechaff.line_features import (
     reference_line_columns,
     reference_line_matrix,
 )
-from dechaff.line_model import default_keeper, first_matrix
+from dechaff.line_model import LineModel, default_keeper, first_matrix, named_lines
 from dechaff.line_rules import name_lines
 from dechaff.lines import reference_split_lines, split_lines
 
@@ -200,6 +200,7 @@ def test_the_compiled_loops_are_in_use() -> None:
     assert line_features._compiled_best_run is not None
     assert line_rules._compiled_decide is not None
     assert line_rules._compiled_found is not None
+    assert line_model._open_decisions is not None
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path.parent.name + "/" + path.name)
@@ -211,6 +212,70 @@ def test_columns_and_matrix_match_the_reference_on_real_pages(path: Path) -> Non
         _assert_same_matrix(text, title=first)
         _assert_same_lines_to_result(text)
         _assert_same_lines_to_result(text, title=first)
+
+
+def _line_model() -> LineModel:
+    model = default_keeper()
+    assert isinstance(model, LineModel)
+    return model
+
+
+def _assert_same_decisions(
+    model: LineModel, matrix: np.ndarray, named: list[bool], threshold: float
+) -> None:
+    expected = model.reference_open_decisions(matrix, named, threshold)
+    assert line_model._open_decisions is not None
+    got = model._compiled_open_decisions(matrix, named, threshold, line_model._open_decisions)
+    assert got == expected
+    assert all(type(value) is bool for value in got)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda path: path.parent.name + "/" + path.name)
+def test_open_decisions_match_the_reference_on_real_pages(path: Path) -> None:
+    """The compiled walk (early exits, log-odds compared) decides every row as the reference
+    does, at every shipped threshold and at thresholds between."""
+    model = _line_model()
+    for text in _page_texts(path):
+        features = line_features.line_features(split_lines(text))
+        if not features:
+            continue
+        naming = name_lines(features)
+        named = named_lines(naming)
+        matrix = first_matrix(features, naming, named)
+        for threshold in (*model.thresholds.values(), 0.01, 0.3, 0.5, 0.77, 0.99):
+            _assert_same_decisions(model, matrix, named, threshold)
+            _assert_same_decisions(model, matrix, [False] * len(named), threshold)
+
+
+def test_open_decisions_near_the_cut_take_the_sigmoid() -> None:
+    """A threshold equal to a row's own P(keep) puts that row within the margin: it is decided
+    by the reference's sigmoid, as the reference decides it."""
+    model = _line_model()
+    text = _page_texts(PAGES[0])[0]
+    features = line_features.line_features(split_lines(text))
+    naming = name_lines(features)
+    matrix = first_matrix(features, naming)
+    named = [False] * len(features)
+    probabilities = model.trees.probabilities(matrix)
+    for row in range(0, len(features), max(1, len(features) // 40)):
+        threshold = float(probabilities[row])
+        if not 0.0 < threshold < 1.0:
+            continue
+        for nearby in (threshold, np.nextafter(threshold, 0.0), np.nextafter(threshold, 1.0)):
+            _assert_same_decisions(model, matrix, named, float(nearby))
+
+
+@FUZZ
+@given(st.integers(0, 2**32 - 1), st.floats(0.001, 0.999), st.integers(1, 40))
+def test_open_decisions_match_the_reference_on_random_rows(
+    seed: int, threshold: float, rows: int
+) -> None:
+    model = _line_model()
+    generator = np.random.default_rng(seed)
+    matrix = generator.normal(0.0, 2.0, (rows, len(line_features.LINE_FEATURE_NAMES)))
+    matrix[generator.random(matrix.shape) < 0.4] = 0.0
+    named = (generator.random(rows) < 0.3).tolist()
+    _assert_same_decisions(model, matrix, named, threshold)
 
 
 @FUZZ

@@ -128,3 +128,14 @@ def decide(
     limits: tuple[int, ...],
 ) -> list[Any]: ...
 def found_from(match: Callable[[str, int], object], text: str, openers: str) -> bool: ...
+def open_row_decisions(
+    features: npt.NDArray[np.float64],
+    named: list[bool],
+    node_feature: npt.NDArray[np.intp],
+    node_threshold: npt.NDArray[np.float64],
+    leaf_value: npt.NDArray[np.float64],
+    most_after: npt.NDArray[np.float64],
+    least_after: npt.NDArray[np.float64],
+    cut: float,
+    margin: float,
+) -> tuple[list[bool], list[int], list[float]]: ...

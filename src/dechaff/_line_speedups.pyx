@@ -1583,3 +1583,129 @@ def found_from(object match, str text, str openers):
         if _in(&starts, _at(t, i)) and match(text, i) is not None:
             return True
     return False
+
+
+# --- the line model's decisions --------------------------------------------------------------
+
+cdef enum:
+    TREE_LANES = 8  # rows walked down each tree together (as ``_speedups.tree_sums``)
+    BOUND_EVERY = 2  # trees walked between two looks at whether every row is decided
+
+
+cdef inline int _verdict(double total, double most, double least, double low,
+                         double high) noexcept:
+    """1: keep, 0: drop, -1: not decided by the bounds (the sum so far ``total``, the most and
+    least the remaining trees can add, the cut's ``low``/``high`` edges)."""
+    if total + most < low:
+        return 0
+    if total + least > high:
+        return 1
+    return -1
+
+
+def open_row_decisions(const double[:, ::1] features, list named,
+                       const Py_ssize_t[:, ::1] node_feature, const double[:, ::1] node_threshold,
+                       const double[:, ::1] leaf_value, const double[::1] most_after,
+                       const double[::1] least_after, double cut, double margin):
+    """``line_model.LineModel.reference_open_decisions``: per row of ``features``, whether the
+    trees' P(keep) reaches the threshold whose log-odds is ``cut`` (False for a ``named`` row,
+    never walked). The trees are ``classify.Trees``' heap-ordered arrays, walked as
+    ``_speedups.tree_sums`` walks them (``TREE_LANES`` open rows down two trees together) and
+    summed in the same order. A group of rows stops early once each row's sum so far plus the
+    most (``most_after[k]``: the sum of the largest leaf of each tree from ``k`` on) or the
+    least the remaining trees can add leaves it more than ``margin`` below or above ``cut``
+    (the margin dwarfs any rounding of the sums). Returns (kept, near rows, their raw sums): a
+    row whose full sum lies within ``margin`` of ``cut`` is False in ``kept`` and listed in
+    ``near`` for the caller to decide with the reference's sigmoid."""
+    cdef Py_ssize_t n = features.shape[0], n_trees = node_feature.shape[0]
+    cdef Py_ssize_t n_leaves = leaf_value.shape[1], first_leaf = n_leaves - 1, depth = 0
+    cdef Py_ssize_t i, n_open = 0, group, lane, level, tree, width
+    cdef Py_ssize_t j[TREE_LANES]
+    cdef Py_ssize_t j2[TREE_LANES]
+    cdef const double *x[TREE_LANES]
+    cdef double total[TREE_LANES]
+    cdef const Py_ssize_t *feature
+    cdef const Py_ssize_t *feature2
+    cdef const double *threshold
+    cdef const double *threshold2
+    cdef const double *leaves
+    cdef const double *leaves2
+    cdef double low = cut - margin, high = cut + margin
+    cdef int verdict
+    cdef bint open_left
+    cdef list kept, near = [], raws = []
+    if len(named) != n:
+        raise ValueError("one named flag per row")
+    if node_threshold.shape[0] != n_trees or leaf_value.shape[0] != n_trees or n_trees == 0:
+        raise ValueError("one row of nodes, thresholds and leaves per tree")
+    if most_after.shape[0] != n_trees + 1 or least_after.shape[0] != n_trees + 1:
+        raise ValueError("bounds for every number of trees walked")
+    while (1 << depth) < n_leaves:
+        depth += 1
+    if node_feature.shape[1] < n_leaves - 1 or node_threshold.shape[1] < n_leaves - 1:
+        raise ValueError("a tree's nodes are fewer than its leaves")
+    kept = [False] * n
+    cdef Py_ssize_t *rows = <Py_ssize_t *>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    if rows == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            if not named[i]:
+                rows[n_open] = i
+                n_open += 1
+        for group in range(0, n_open, TREE_LANES):
+            width = min(TREE_LANES, n_open - group)
+            for lane in range(TREE_LANES):
+                # (past the last open row, the last again: its sums are computed and dropped)
+                x[lane] = &features[rows[min(group + lane, n_open - 1)], 0]
+                total[lane] = 0.0
+            tree = 0
+            while tree + 1 < n_trees:
+                feature = &node_feature[tree, 0]
+                threshold = &node_threshold[tree, 0]
+                feature2 = &node_feature[tree + 1, 0]
+                threshold2 = &node_threshold[tree + 1, 0]
+                for lane in range(TREE_LANES):
+                    j[lane] = 0
+                    j2[lane] = 0
+                for level in range(depth):
+                    for lane in range(TREE_LANES):
+                        j[lane] = 2 * j[lane] + 2 - (x[lane][feature[j[lane]]] <= threshold[j[lane]])
+                        j2[lane] = 2 * j2[lane] + 2 - (x[lane][feature2[j2[lane]]] <= threshold2[j2[lane]])
+                leaves = &leaf_value[tree, 0]
+                leaves2 = &leaf_value[tree + 1, 0]
+                for lane in range(TREE_LANES):
+                    total[lane] += leaves[j[lane] - first_leaf]
+                    total[lane] += leaves2[j2[lane] - first_leaf]
+                tree += 2
+                if tree % BOUND_EVERY == 0:
+                    open_left = False
+                    for lane in range(width):
+                        if _verdict(total[lane], most_after[tree], least_after[tree], low,
+                                    high) < 0:
+                            open_left = True
+                            break
+                    if not open_left:
+                        break
+            if tree + 1 == n_trees:  # (an odd number of trees: the last one alone)
+                feature = &node_feature[tree, 0]
+                threshold = &node_threshold[tree, 0]
+                leaves = &leaf_value[tree, 0]
+                for lane in range(TREE_LANES):
+                    j[lane] = 0
+                for level in range(depth):
+                    for lane in range(TREE_LANES):
+                        j[lane] = 2 * j[lane] + 2 - (x[lane][feature[j[lane]]] <= threshold[j[lane]])
+                for lane in range(TREE_LANES):
+                    total[lane] += leaves[j[lane] - first_leaf]
+                tree += 1
+            for lane in range(width):
+                verdict = _verdict(total[lane], most_after[tree], least_after[tree], low, high)
+                if verdict == 1:
+                    kept[rows[group + lane]] = True
+                elif verdict < 0:  # (every tree walked: the sum is the full one)
+                    near.append(rows[group + lane])
+                    raws.append(total[lane])
+    finally:
+        PyMem_Free(rows)
+    return kept, near, raws
