@@ -93,7 +93,7 @@ def _assert_same_matrix(text: str, title: str | None = None) -> None:
     expected = reference_line_matrix(features, named, hints)
     got = line_features.line_matrix(features, named, hints)
     assert got.shape == expected.shape
-    assert np.array_equal(got, expected)
+    assert got.tobytes() == expected.tobytes()
     if features:
         assert np.array_equal(first_matrix(features, naming), expected)
 
@@ -201,6 +201,7 @@ def test_the_compiled_loops_are_in_use() -> None:
     assert line_rules._compiled_decide is not None
     assert line_rules._compiled_found is not None
     assert line_model._open_decisions is not None
+    assert line_features._fill_logged_matrix is not None
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path.parent.name + "/" + path.name)
@@ -317,6 +318,40 @@ def test_lines_beyond_the_cap_take_the_reference() -> None:
     assert split_lines(text, max_lines=4) == reference_split_lines(text, max_lines=4)
     assert split_lines(text, max_lines=15) == reference_split_lines(text, max_lines=15)
     assert split_lines(text, max_lines=16) == reference_split_lines(text, max_lines=16)
+
+
+def test_log_tables_are_numpy_s_wherever_a_count_stands() -> None:
+    """Each table entry is what numpy gives for that number, alone or anywhere in arrays of
+    many lengths and offsets (its vector loops and their tails agree)."""
+    size = line_features.LOG_TABLE_SIZE
+    log1p, log = line_features._log_tables()
+    generator = np.random.default_rng(7)
+    counts = np.arange(size, dtype=np.float64)
+    for length in [*range(1, 70), 127, 128, 129, 1000, 4097]:
+        for offset in range(3):
+            picked = generator.integers(1, size, length)
+            rows = np.full((6, length + offset), 3.0)
+            rows[:, offset:] = counts[picked]
+            assert np.array_equal(np.log1p(rows[:, offset:]), np.broadcast_to(log1p[picked],
+                                                                             (6, length)))
+            assert np.array_equal(np.log(rows[-1, offset:]), log[picked])
+    assert all(np.log1p(np.float64(v)) == log1p[v] for v in range(0, size, 97))
+    assert all(np.log(np.float64(v)) == log[v] for v in range(1, size, 97))
+
+
+def test_counts_beyond_the_log_tables_take_numpy() -> None:
+    """A document with a count past the tables (a line of more characters) takes numpy's
+    logarithms, as the reference does."""
+    long_line = "word " * (line_features.LOG_TABLE_SIZE // 5 + 10)
+    for text in (f"Title\n\n{long_line}\nShort line.", "x\n" * 3 + "y " * 30):
+        _assert_same_matrix(text)
+        features = line_features.line_features(split_lines(text))
+        named = [False] * len(features)
+        hints = [""] * len(features)
+        assert (
+            line_features.line_matrix(features, named, hints).tobytes()
+            == reference_line_matrix(features, named, hints).tobytes()
+        )
 
 
 def test_the_pattern_gates_hold_for_every_cue() -> None:

@@ -37,6 +37,24 @@ def fill_matrix(
     density_window: int,
     repeat_window: int,
 ) -> None: ...
+def fill_logged_matrix(
+    out: npt.NDArray[np.float64],
+    raw: npt.NDArray[np.float64],
+    features: list[Any],
+    named: list[bool],
+    hints: list[str],
+    regions: list[tuple[int, int]],
+    long_line_words: float,
+    prose_min_words: float,
+    short_line_words: float,
+    max_separators: float,
+    max_indent: float,
+    density_window: int,
+    repeat_window: int,
+    log1p_table: npt.NDArray[np.float64],
+    log_table: npt.NDArray[np.float64],
+    doc_log_lines: float,
+) -> bool: ...
 
 def split_marked_lines(
     text: str, max_lines: int, tab_width: int, line_type: type, bullets: str

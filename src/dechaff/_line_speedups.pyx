@@ -15,6 +15,7 @@ Characters are classified with CPython's own tables (``Py_UNICODE_ISALPHA`` ... 
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
+from libc.stdlib cimport qsort
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
     PyUnicode_2BYTE_KIND,
@@ -671,6 +672,79 @@ def fill_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list name
     ``body_distance``, ``run_length``, ``since_prose``, ``until_prose``, their neighbours'
     copies, ``relative_length`` and ``doc_log_lines``, whose arguments go into the rows of
     ``raw`` (:data:`RAW_ROWS`) for the caller (numpy's logarithms, as the reference's)."""
+    _fill(out, raw, features, named, hints, regions, long_line_words, prose_min_words,
+          short_line_words, max_separators, max_indent, density_window, repeat_window)
+
+
+def fill_logged_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list named,
+                       list hints, list regions, double long_line_words, double prose_min_words,
+                       double short_line_words, double max_separators, double max_indent,
+                       Py_ssize_t density_window, Py_ssize_t repeat_window,
+                       const double[::1] log1p_table, const double[::1] log_table,
+                       double doc_log_lines):
+    """``fill_matrix``, then, when every row of ``raw`` holds whole numbers the tables cover
+    (below their length; a repeat count at least 1), what ``line_features.line_matrix`` does
+    with numpy after it: the ``log1p`` of the first rows and the ``log`` of the repeats (from
+    ``log1p_table``/``log_table``, numpy's values for each whole number), the previous and
+    next line's ``log_words``, ``relative_length`` (minus the median, as ``_median`` takes
+    it) and ``doc_log_lines`` (given). Returns whether it did (False: the caller takes the
+    logarithms itself, from ``raw``)."""
+    cdef Py_ssize_t n = out.shape[0], i, row, middle
+    cdef double median
+    cdef double *ordered
+    _fill(out, raw, features, named, hints, regions, long_line_words, prose_min_words,
+          short_line_words, max_separators, max_indent, density_window, repeat_window)
+    if n == 0:
+        return True
+    for row in range(R_REPEATS + 1):
+        for i in range(n):
+            if not _in_table(raw[row, i], log1p_table.shape[0] if row < R_REPEATS
+                             else log_table.shape[0], 0.0 if row < R_REPEATS else 1.0):
+                return False
+    for i in range(n):
+        out[i, LOG_WORDS] = log1p_table[<Py_ssize_t>raw[R_WORDS, i]]
+        out[i, LOG_CHARS] = log1p_table[<Py_ssize_t>raw[R_CHARS, i]]
+        out[i, BODY_DISTANCE] = log1p_table[<Py_ssize_t>raw[R_BODY_DISTANCE, i]]
+        out[i, RUN_LENGTH] = log1p_table[<Py_ssize_t>raw[R_RUN_LENGTH, i]]
+        out[i, SINCE_PROSE] = log1p_table[<Py_ssize_t>raw[R_SINCE_PROSE, i]]
+        out[i, UNTIL_PROSE] = log1p_table[<Py_ssize_t>raw[R_UNTIL_PROSE, i]]
+        out[i, LOG_REPEATS] = log_table[<Py_ssize_t>raw[R_REPEATS, i]]
+        out[i, DOC_LOG_LINES] = doc_log_lines
+    for i in range(n):
+        out[i, PREVIOUS_LOG_WORDS] = out[i - 1, LOG_WORDS] if i > 0 else 0.0
+        out[i, NEXT_LOG_WORDS] = out[i + 1, LOG_WORDS] if i + 1 < n else 0.0
+    ordered = <double *>PyMem_Malloc(n * sizeof(double))
+    if ordered == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            ordered[i] = out[i, LOG_WORDS]
+        qsort(ordered, n, sizeof(double), _compare_doubles)
+        middle = n // 2
+        median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    finally:
+        PyMem_Free(ordered)
+    for i in range(n):
+        out[i, RELATIVE_LENGTH] = out[i, LOG_WORDS] - median
+    return True
+
+
+cdef inline bint _in_table(double value, Py_ssize_t size, double least) noexcept:
+    """Whether ``value`` is a whole number from ``least`` up to below ``size``."""
+    return least <= value < <double>size and value == <double><Py_ssize_t>value
+
+
+cdef int _compare_doubles(const void *a, const void *b) noexcept nogil:
+    """``qsort``'s order of doubles (no NaN here: logarithms of whole numbers)."""
+    cdef double x = (<const double *>a)[0], y = (<const double *>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef int _fill(double[:, ::1] out, double[:, ::1] raw, list features, list named, list hints,
+               list regions, double long_line_words, double prose_min_words,
+               double short_line_words, double max_separators, double max_indent,
+               Py_ssize_t density_window, Py_ssize_t repeat_window) except -1:
+    """The work of ``fill_matrix``."""
     cdef Py_ssize_t n = out.shape[0], i, j, first_body = 0, last_body = 0, last, run
     cdef tuple item, line
     cdef str hint, marker
@@ -823,6 +897,7 @@ def fill_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list name
         out[i, DOC_BODY_SHARE] = body_words / total_words
         out[i, DOC_BLANK_SHARE] = blank_sum / <double>n
         out[i, DOC_BULLET_SHARE] = bullet_sum / <double>n
+    return 0
 
 
 # --- lines -----------------------------------------------------------------------------------
