@@ -354,6 +354,19 @@ def test_counts_beyond_the_log_tables_take_numpy() -> None:
         )
 
 
+def test_records_of_atoms_are_not_tracked_by_the_collector() -> None:
+    """Lines and their records hold no container: the collector does not track them (what it
+    would decide itself at its first pass); a record holding a container stays tracked."""
+    import gc
+
+    got_lines = split_lines("Title\n\n- item one\n3. two\n> quote")
+    features = line_features.line_features(got_lines, "Title")
+    assert got_lines and not any(gc.is_tracked(line) for line in got_lines)
+    assert features and not any(gc.is_tracked(item) for item in features)
+    mixed = line_speedups.records(tuple, [[1, [2]], ["a", "b"]])
+    assert [gc.is_tracked(record) for record in mixed] == [False, True]
+
+
 def test_the_pattern_gates_hold_for_every_cue() -> None:
     """The lengths the compiled passes gate the patterns with are the patterns' own."""
     ads = line_rules._AD_RE.pattern.removeprefix("^(?:").removesuffix(")$").split("|")

@@ -909,7 +909,26 @@ cdef extern from "Python.h":
     int PyObject_GenericSetAttr(object obj, object name, object value) except -1
 
 from cpython.ref cimport Py_INCREF
-from cpython.tuple cimport PyTuple_SET_ITEM
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_SET_ITEM
+
+cdef extern from "Python.h":
+    bint PyObject_GC_IsTracked(object obj)
+    void PyObject_GC_UnTrack(void *obj)
+    bint PyObject_IS_GC(object obj)
+
+
+cdef inline void _untrack_if_atomic(object record, Py_ssize_t width) noexcept:
+    """Stop the garbage collector from tracking a new tuple (``record``, of ``width`` items)
+    none of whose items it tracks: CPython's own rule for tuples (``_PyTuple_MaybeUntrack``,
+    applied at its first collection), applied at once, so collections do not walk the many
+    records of a document. Such a tuple can be in no reference cycle."""
+    cdef Py_ssize_t j
+    cdef object value
+    for j in range(width):
+        value = <object>PyTuple_GET_ITEM(record, j)
+        if PyObject_IS_GC(value) and PyObject_GC_IsTracked(value):
+            return
+    PyObject_GC_UnTrack(<void *>record)
 
 
 cdef inline bint _line_break(Py_UCS4 c) noexcept:
@@ -936,6 +955,7 @@ cdef object _line(type cls, Py_ssize_t number, Py_ssize_t start, Py_ssize_t end,
     _put(out, L_INDENT, indent)
     _put(out, L_MARKER, marker)
     _put(out, L_BLANK_BEFORE, blank_before)
+    _untrack_if_atomic(out, 7)
     return out
 
 
@@ -1125,20 +1145,27 @@ def repeat_columns(list keys, list numbers, list chars):
 cdef inline bint _credit_gate(Text t, Py_ssize_t head, Py_ssize_t tail) noexcept:
     """Whether ``line_features._credit``'s cheap check passes: ``:/(|`` or ``etty`` among the
     first ``head`` or the last ``tail`` characters."""
-    return (_credit_mark(t, 0, min(head, t.length))
-            or _credit_mark(t, max(t.length - tail, 0), t.length))
+    cdef Py_ssize_t lo = max(t.length - tail, 0), hi = min(head, t.length)
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return (_credit_mark(<const uint8_t *>t.data, 0, hi)
+                or _credit_mark(<const uint8_t *>t.data, lo, t.length))
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return (_credit_mark(<const uint16_t *>t.data, 0, hi)
+                or _credit_mark(<const uint16_t *>t.data, lo, t.length))
+    return (_credit_mark(<const uint32_t *>t.data, 0, hi)
+            or _credit_mark(<const uint32_t *>t.data, lo, t.length))
 
 
-cdef inline bint _credit_mark(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
-    """``:/(|`` or ``etty`` in ``t[lo:hi]``."""
+cdef inline bint _credit_mark(const Unit *data, Py_ssize_t lo, Py_ssize_t hi) noexcept:
+    """``:/(|`` or ``etty`` in ``data[lo:hi]`` (a line's code units)."""
     cdef Py_ssize_t i
     cdef Py_UCS4 c
     for i in range(lo, hi):
-        c = _at(t, i)
+        c = data[i]
         if c == u":" or c == u"/" or c == u"(" or c == u"|":
             return True
-        if (c == u"e" and i + 3 < hi and _at(t, i + 1) == u"t" and _at(t, i + 2) == u"t"
-                and _at(t, i + 3) == u"y"):
+        if (c == u"e" and i + 3 < hi and data[i + 1] == u"t" and data[i + 2] == u"t"
+                and data[i + 3] == u"y"):
             return True
     return False
 
@@ -1148,9 +1175,23 @@ cdef bint _dated(str text, object date_match):
     boundary, so only those places are tried (``match`` at a place sees the characters before
     it, as ``search`` does)."""
     cdef Text t = _text(text)
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _dated_units(<const uint8_t *>t.data, t.length, text, date_match)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _dated_units(<const uint16_t *>t.data, t.length, text, date_match)
+    return _dated_units(<const uint32_t *>t.data, t.length, text, date_match)
+
+
+cdef inline bint _decimal(Py_UCS4 c) noexcept:
+    """``Py_UNICODE_ISDECIMAL`` (``0``-``9`` among the ASCII characters)."""
+    return u"0" <= c <= u"9" if c < 128 else Py_UNICODE_ISDECIMAL(c)
+
+
+cdef bint _dated_units(const Unit *data, Py_ssize_t n, str text, object date_match) except -1:
+    """``_dated`` over a line's code units."""
     cdef Py_ssize_t i
-    for i in range(t.length):
-        if Py_UNICODE_ISDECIMAL(_at(t, i)) and (i == 0 or not _word(_at(t, i - 1))):
+    for i in range(n):
+        if _decimal(data[i]) and (i == 0 or not _word(data[i - 1])):
             if date_match(text, i) is not None:
                 return True
     return False
@@ -1311,6 +1352,7 @@ def records(type cls, list columns):
             value = (<list>columns[j])[i]
             Py_INCREF(value)
             PyTuple_SET_ITEM(record, j, value)
+        _untrack_if_atomic(record, width)
         out.append(record)
     return out
 
