@@ -162,6 +162,13 @@ def _assert_same_rules(features: list[line_features.LineFeatures]) -> None:
         line_rules.COMMENT_ANCHOR_MAX_WORDS, line_rules.COMMENT_HEADER_MAX_WORDS,
     )
     assert scan == line_rules.reference_comment_scan(features, named, prose)
+    gated = line_speedups.gated_scan_comments(
+        features, named, prose, line_rules._COMMENT_HEADER_RE.match, line_rules._TIME_RE.search,
+        line_rules.COMMENT_BODY_MIN_WORDS, line_rules.COMMENT_MIN_LINES,
+        line_rules.COMMENT_ANCHOR_MAX_WORDS, line_rules.COMMENT_HEADER_MAX_WORDS,
+        line_rules._COMMENT_HEADER_OPENERS,
+    )
+    assert gated == scan
     for tokens in {frozenset(item.tokens) for item in features[:3]} | {frozenset({"the"})}:
         got, expected = list(named), list(named)
         line_speedups.key_headline_again(
@@ -200,6 +207,7 @@ def test_the_compiled_loops_are_in_use() -> None:
     assert line_features._compiled_best_run is not None
     assert line_rules._compiled_decide is not None
     assert line_rules._compiled_found is not None
+    assert line_rules._compiled_paired is not None
     assert line_model._open_decisions is not None
     assert line_features._fill_logged_matrix is not None
 
@@ -413,6 +421,70 @@ def test_openers_are_every_character_a_match_may_start_with(
     assert set(firsts.findall(ALL_CHARACTERS)) == set(openers)
 
 
+def _first_characters(items: list[tuple[object, object]]) -> tuple[list[str], list[object]]:
+    """(the literal first characters, the character categories) a parsed pattern's matches may
+    open with (zero-width items skipped; a repeat must match at least once)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    literals: list[str] = []
+    categories: list[object] = []
+    for op, av in items:
+        if op in (_parser.AT, _parser.ASSERT_NOT, _parser.ASSERT):
+            continue
+        if op is _parser.LITERAL:
+            return [*literals, chr(av)], categories  # type: ignore[arg-type]
+        if op is _parser.IN:
+            for kind, value in av:  # type: ignore[attr-defined]
+                assert kind in (_parser.LITERAL, _parser.CATEGORY)
+                if kind is _parser.LITERAL:
+                    literals.append(chr(value))
+                else:
+                    categories.append(value)
+            return literals, categories
+        if op is _parser.SUBPATTERN:
+            return _first_characters(av[-1])  # type: ignore[index]
+        if op is _parser.BRANCH:
+            for alternative in av[1]:  # type: ignore[index]
+                more, kinds = _first_characters(alternative)
+                literals += more
+                categories += kinds
+            return literals, categories
+        assert op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT)
+        least, _, repeated = av  # type: ignore[misc]
+        assert least >= 1
+        return _first_characters(repeated)
+    raise AssertionError("the pattern may match nothing")
+
+
+def test_comment_heading_openers_are_every_character_a_heading_may_start_with() -> None:
+    """Besides a decimal digit (``\\d``, what the gate checks apart), a heading opens with one
+    of the openers: every character ``re`` matches with an alternative's first letter."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    pattern = line_rules._COMMENT_HEADER_RE
+    literals, categories = _first_characters(_parser.parse(pattern.pattern, pattern.flags))
+    assert categories == [_parser.CATEGORY_DIGIT]
+    firsts = re.compile("|".join(map(re.escape, literals)), pattern.flags)
+    assert set(firsts.findall(ALL_CHARACTERS)) == set(line_rules._COMMENT_HEADER_OPENERS)
+
+
+@FUZZ
+@given(st.lists(st.one_of(
+    st.sampled_from(["1", "19", "20", "2019", "20201", "12345", "٣", "۱۹", ".", "/", "-", ":", " ",
+                     "a", "_", "x1", "10:45", "1.2.3", "2020-01-01", "12/31/99", "199", "1:2"]),
+    st.text(alphabet="0123456789./-: a_٣", max_size=6),
+), max_size=12).map("".join))
+def test_date_cues_are_the_pattern_s(text: str) -> None:
+    """The date scan tries the pattern only where a run of digits may open a date; it finds
+    what ``_DATE_RE.search`` finds."""
+    for sample in (text, "x" + text, text + " y"):
+        columns = line_features.line_columns([sample])
+        dated = line_features._document_columns([sample], [0], columns)[3]
+        reference = line_features.reference_cue_columns([sample], columns[0], columns[6])[0]
+        assert dated == reference
+        assert dated[0] == (columns[6][0] > 0 and line_features._DATE_RE.search(sample) is not None)
+
+
 def test_keys_fold_every_character_as_casefold_does() -> None:
     """The compiled keys fold characters one at a time: every character, in short lines and in
     long ones (each script's runs of letters, spaces and marks between)."""
@@ -456,6 +528,65 @@ def test_found_from_is_search(text: str) -> None:
         for sample in (text, text + " all rights reserved", "© " + text, text + " ſubscribe"):
             found = line_speedups.found_from(pattern.match, sample, openers)
             assert found == (pattern.search(sample) is not None)
+
+
+_STARTS = (
+    line_rules._COPYRIGHT_STARTS, line_rules._COOKIE_STARTS, line_rules._CONSENT_STARTS,
+    line_rules._NEWSLETTER_STARTS,
+)
+
+
+def _second_literals(pattern: re.Pattern[str]) -> tuple[list[str], list[str]]:
+    """(the second character of each alternative of ``pattern`` longer than one, past any
+    ``\\b``; the one-character alternatives)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    (op, av), *_ = [item for item in _parser.parse(pattern.pattern, pattern.flags)
+                    if item[0] is not _parser.AT]
+    assert op is _parser.BRANCH
+    seconds, solos = [], []
+    for alternative in av[1]:
+        items = [(o, a) for o, a in alternative if o is not _parser.AT]
+        assert items[0][0] is _parser.LITERAL
+        if len(items) == 1:
+            solos.append(chr(items[0][1]))
+            continue
+        assert items[1][0] is _parser.LITERAL
+        seconds.append(chr(items[1][1]))
+    return seconds, solos
+
+
+@pytest.mark.parametrize("starts", _STARTS, ids=lambda starts: starts.pattern.pattern[:12])
+def test_seconds_and_solos_are_every_character_a_match_may_go_on_with(
+    starts: line_rules._Starts,
+) -> None:
+    """Each match of a pattern is one of its one-character alternatives, or its first
+    character (an opener) followed by an alternative's second character: the gates hold every
+    character ``re`` matches with those, any case."""
+    seconds, solos = _second_literals(starts.pattern)
+
+    def matched(chars: list[str]) -> set[str]:
+        if not chars:
+            return set()
+        any_case = re.compile("|".join(map(re.escape, chars)), starts.pattern.flags)
+        return set(any_case.findall(ALL_CHARACTERS))
+
+    assert matched(seconds) == set(starts.seconds)
+    assert matched(solos) == set(starts.solos)
+    assert set(starts.solos) <= set(starts.openers)
+
+
+@FUZZ
+@given(TEXTS)
+def test_found_paired_is_search(text: str) -> None:
+    for starts in _STARTS:
+        for sample in (text, text + " all rights reserved", "© " + text, text + " ſubscribe",
+                       "(C) 2020 " + text, text + " Cookies: we ACCEPT", "ВСЕ ПРАВА " + text):
+            found = line_speedups.found_paired(
+                starts.pattern.match, sample, starts.openers, starts.seconds, starts.solos
+            )
+            assert found == (starts.pattern.search(sample) is not None)
+            assert line_rules._found(starts, sample) == found
 
 
 @FUZZ

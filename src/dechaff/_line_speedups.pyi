@@ -128,6 +128,18 @@ def scan_comments(
     anchor_max_words: int,
     header_max_words: int,
 ) -> tuple[int, list[int]]: ...
+def gated_scan_comments(
+    features: list[Any],
+    named: list[Any],
+    prose: list[bool],
+    header_match: Callable[[str], object],
+    time_search: Callable[[str], object],
+    body_min_words: int,
+    min_lines: int,
+    anchor_max_words: int,
+    header_max_words: int,
+    header_openers: str,
+) -> tuple[int, list[int]]: ...
 def region_scores(
     features: list[Any],
     named: list[bool],
@@ -146,6 +158,9 @@ def decide(
     limits: tuple[int, ...],
 ) -> list[Any]: ...
 def found_from(match: Callable[[str, int], object], text: str, openers: str) -> bool: ...
+def found_paired(
+    match: Callable[[str, int], object], text: str, openers: str, seconds: str, solos: str
+) -> bool: ...
 def open_row_decisions(
     features: npt.NDArray[np.float64],
     named: list[bool],

@@ -1182,16 +1182,39 @@ cdef bint _dated(str text, object date_match):
     return _dated_units(<const uint32_t *>t.data, t.length, text, date_match)
 
 
+cdef enum:
+    DATE_MAX_RUN = 4  # the most digits of a date pattern's number before a separator (a year)
+    TIME_MAX_RUN = 2  # ...and of an hour before ``:``
+
+
 cdef inline bint _decimal(Py_UCS4 c) noexcept:
     """``Py_UNICODE_ISDECIMAL`` (``0``-``9`` among the ASCII characters)."""
     return u"0" <= c <= u"9" if c < 128 else Py_UNICODE_ISDECIMAL(c)
 
 
 cdef bint _dated_units(const Unit *data, Py_ssize_t n, str text, object date_match) except -1:
-    """``_dated`` over a line's code units."""
-    cdef Py_ssize_t i
+    """``_dated`` over a line's code units. A place is tried only where one of the date
+    pattern's alternatives may match: its run of decimal digits is of at most four followed by
+    ``./-`` (``\\d{1,4}[./-]``), of at most two followed by ``:`` (``\\d{1,2}:``), or of
+    exactly four opening with ``19`` or ``20`` (``(?:19|20)\\d{2}\\b``). (A digit count can
+    not stop inside a run: the next character would be a digit, neither a separator nor a word
+    boundary.)"""
+    cdef Py_ssize_t i, end, run
+    cdef Py_UCS4 after
     for i in range(n):
         if _decimal(data[i]) and (i == 0 or not _word(data[i - 1])):
+            end = i + 1
+            while end < n and end - i <= DATE_MAX_RUN and _decimal(data[end]):
+                end += 1
+            run = end - i  # (DATE_MAX_RUN + 1: a longer run)
+            after = data[end] if end < n else 0
+            if not (
+                (run <= DATE_MAX_RUN and (after == u"." or after == u"/" or after == u"-"))
+                or (run <= TIME_MAX_RUN and after == u":")
+                or (run == DATE_MAX_RUN and ((data[i] == u"1" and data[i + 1] == u"9")
+                                             or (data[i] == u"2" and data[i + 1] == u"0")))
+            ):
+                continue
             if date_match(text, i) is not None:
                 return True
     return False
@@ -1574,6 +1597,35 @@ def scan_comments(list features, list named, list prose, object header_match,
     return n, found
 
 
+def gated_scan_comments(list features, list named, list prose, object header_match,
+                        object time_search, Py_ssize_t body_min_words, Py_ssize_t min_lines,
+                        Py_ssize_t anchor_max_words, Py_ssize_t header_max_words,
+                        str header_openers):
+    """``scan_comments``, ``header_match`` tried only on lines opening with a decimal digit or
+    one of ``header_openers`` (the characters a heading may start with, besides ``\\d``)."""
+    cdef Py_ssize_t i, n = len(features), prose_words = 0, words
+    cdef list found = [], keep = []
+    cdef tuple item
+    cdef str text
+    cdef Py_UCS4 first
+    cdef CharSet openers = _charset(header_openers, keep)
+    for i in range(n):
+        item = <tuple>features[i]
+        words = <Py_ssize_t>item[F_WORDS]
+        if prose_words >= body_min_words and named[i] is None:
+            text = <str>(<tuple>item[F_LINE])[L_TEXT]
+            if n - i > min_lines and words <= header_max_words and not item[F_TERMINAL]:
+                first = text[0] if len(text) else 0
+                if ((_decimal(first) or _in(&openers, first))
+                        and header_match(text) is not None):
+                    return i, found
+            if item[F_DATED] and words <= anchor_max_words and time_search(text):
+                found.append(i)
+        if prose[i]:
+            prose_words += words
+    return n, found
+
+
 # --- the body region -------------------------------------------------------------------------
 
 def region_scores(list features, list named, double named_cost, double short_cost,
@@ -1698,6 +1750,27 @@ def found_from(object match, str text, str openers):
     cdef CharSet starts = _charset(openers, keep)
     for i in range(t.length):
         if _in(&starts, _at(t, i)) and match(text, i) is not None:
+            return True
+    return False
+
+
+def found_paired(object match, str text, str openers, str seconds, str solos):
+    """``found_from(match, text, openers)`` for a pattern each of whose matches is one of
+    ``solos`` alone or goes on with one of ``seconds``: a place is tried only when its
+    character is one of ``solos``, or one of ``openers`` followed by one of ``seconds``."""
+    cdef Text t = _text(text)
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    cdef list keep = []
+    cdef CharSet starts = _charset(openers, keep), nexts = _charset(seconds, keep)
+    cdef CharSet alone = _charset(solos, keep)
+    for i in range(t.length):
+        c = _at(t, i)
+        if not _in(&starts, c):
+            continue
+        if not (_in(&alone, c) or (i + 1 < t.length and _in(&nexts, _at(t, i + 1)))):
+            continue
+        if match(text, i) is not None:
             return True
     return False
 
