@@ -485,6 +485,23 @@ def test_date_cues_are_the_pattern_s(text: str) -> None:
         assert dated[0] == (columns[6][0] > 0 and line_features._DATE_RE.search(sample) is not None)
 
 
+def test_credit_cues_at_every_place_of_both_ends() -> None:
+    """The credit gate looks at the two ends once: a mark (``:/(|``, ``etty``) at any place of
+    lines whose ends overlap, touch or stand apart is seen as the reference sees it."""
+    texts = []
+    for length in range(CREDIT_HEAD_CHARS - 2, CREDIT_HEAD_CHARS + CREDIT_TAIL_CHARS + 8):
+        for mark in ("Getty Images", "etty", "/AFP", "(c", "|", "Photo:", "ett y"):
+            for place in range(0, length - len(mark) + 1):
+                text = ("x" * place + mark).ljust(length, "z")
+                texts += [text, text.replace("z", "é"), text.replace("x", "中")]
+    words = [len(text.split()) for text in texts]
+    digits = [0.0] * len(texts)
+    reference = line_features.reference_cue_columns(texts, words, digits)
+    columns = line_features.line_columns(texts)
+    got = line_features._document_columns(texts, list(range(len(texts))), columns)[3:]
+    assert list(got) == list(reference)
+
+
 def test_keys_fold_every_character_as_casefold_does() -> None:
     """The compiled keys fold characters one at a time: every character, in short lines and in
     long ones (each script's runs of letters, spaces and marks between)."""

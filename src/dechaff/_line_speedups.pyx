@@ -1144,28 +1144,50 @@ def repeat_columns(list keys, list numbers, list chars):
 
 cdef inline bint _credit_gate(Text t, Py_ssize_t head, Py_ssize_t tail) noexcept:
     """Whether ``line_features._credit``'s cheap check passes: ``:/(|`` or ``etty`` among the
-    first ``head`` or the last ``tail`` characters."""
-    cdef Py_ssize_t lo = max(t.length - tail, 0), hi = min(head, t.length)
+    first ``head`` or the last ``tail`` characters. (The places of the last ones already seen
+    among the first are not looked at again: a mark there was found there.)"""
+    cdef Py_ssize_t hi = min(head, t.length), lo = max(t.length - tail, 0)
     if t.kind == PyUnicode_1BYTE_KIND:
-        return (_credit_mark(<const uint8_t *>t.data, 0, hi)
-                or _credit_mark(<const uint8_t *>t.data, lo, t.length))
+        return (_credit_mark(<const uint8_t *>t.data, 0, 0, hi)
+                or _credit_mark(<const uint8_t *>t.data, lo, max(lo, hi), t.length))
     if t.kind == PyUnicode_2BYTE_KIND:
-        return (_credit_mark(<const uint16_t *>t.data, 0, hi)
-                or _credit_mark(<const uint16_t *>t.data, lo, t.length))
-    return (_credit_mark(<const uint32_t *>t.data, 0, hi)
-            or _credit_mark(<const uint32_t *>t.data, lo, t.length))
+        return (_credit_mark(<const uint16_t *>t.data, 0, 0, hi)
+                or _credit_mark(<const uint16_t *>t.data, lo, max(lo, hi), t.length))
+    return (_credit_mark(<const uint32_t *>t.data, 0, 0, hi)
+            or _credit_mark(<const uint32_t *>t.data, lo, max(lo, hi), t.length))
 
 
-cdef inline bint _credit_mark(const Unit *data, Py_ssize_t lo, Py_ssize_t hi) noexcept:
-    """``:/(|`` or ``etty`` in ``data[lo:hi]`` (a line's code units)."""
+# What ``_credit_mark`` stops at: a delimiter, or the ``y`` that may end ``etty``.
+cdef enum:
+    MARK_DELIMITER = 1
+    MARK_Y = 2
+
+cdef unsigned char _CREDIT_MARKS[128]
+for _code in range(128):
+    _CREDIT_MARKS[_code] = 0
+for _char in ":/(|":
+    _CREDIT_MARKS[ord(_char)] = MARK_DELIMITER
+_CREDIT_MARKS[ord("y")] = MARK_Y
+
+
+cdef inline bint _credit_mark(const Unit *data, Py_ssize_t lo, Py_ssize_t start,
+                              Py_ssize_t hi) noexcept:
+    """``:/(|`` or ``etty`` in ``data[lo:hi]`` (a line's code units), looking from ``start``
+    on (``etty`` ends at a ``y`` with ``ett`` before it, inside the range)."""
     cdef Py_ssize_t i
     cdef Py_UCS4 c
-    for i in range(lo, hi):
+    cdef unsigned char mark
+    for i in range(start, hi):
         c = data[i]
-        if c == u":" or c == u"/" or c == u"(" or c == u"|":
+        if c >= 128:
+            continue
+        mark = _CREDIT_MARKS[c]
+        if mark == 0:
+            continue
+        if mark == MARK_DELIMITER:
             return True
-        if (c == u"e" and i + 3 < hi and data[i + 1] == u"t" and data[i + 2] == u"t"
-                and data[i + 3] == u"y"):
+        if (i - 3 >= lo and data[i - 3] == u"e" and data[i - 2] == u"t"
+                and data[i - 1] == u"t"):
             return True
     return False
 
@@ -1243,29 +1265,61 @@ cdef inline bint _credit_run(Text t, Py_ssize_t i, CharSet *firsts,
     return 0 < k - j < 64 and (lengths >> (k - j)) & 1 and _in(firsts, _at(t, k - 1))
 
 
+cdef inline bint _credit_run_before(const Py_UCS4 *ends, Py_ssize_t i, CharSet *firsts,
+                                    CharSet *lasts, unsigned long long lengths) noexcept:
+    """``_followed_by(r, size - 1 - i, lasts) and _credit_run(r, size - 1 - i, firsts,
+    lengths)`` for ``r`` the reverse of ``ends`` (of ``size`` characters), read forwards: the
+    run of ``\\w`` characters before place ``i`` and any spaces ends with one of ``lasts``,
+    opens with one of ``firsts`` and is as long as a credit word."""
+    cdef Py_ssize_t j = i - 1, k
+    while j >= 0 and Py_UNICODE_ISSPACE(ends[j]):
+        j -= 1
+    if j < 0 or not _in(lasts, ends[j]):
+        return False
+    k = j
+    while k >= 0 and _word(ends[k]):
+        k -= 1
+    return 0 < j - k < 64 and (lengths >> (j - k)) & 1 and _in(firsts, ends[k + 1])
+
+
+cdef inline Py_ssize_t _copy_units(const Unit *data, Py_ssize_t lo, Py_ssize_t hi,
+                                   Py_UCS4 *out) noexcept:
+    """Copy the code units ``data[lo:hi]`` into ``out`` as characters; their number."""
+    cdef Py_ssize_t i
+    for i in range(lo, hi):
+        out[i - lo] = data[i]
+    return hi - lo
+
+
+cdef Py_ssize_t _copy_text(Text t, Py_ssize_t lo, Py_ssize_t hi, Py_UCS4 *out) noexcept:
+    """``_copy_units`` for a line of any kind."""
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _copy_units(<const uint8_t *>t.data, lo, hi, out)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _copy_units(<const uint16_t *>t.data, lo, hi, out)
+    return _copy_units(<const uint32_t *>t.data, lo, hi, out)
+
+
 cdef bint _credited(str text, object opening_match, object closed_match,
                     Py_ssize_t head, Py_ssize_t tail, CharSet *firsts, CharSet *lasts,
                     unsigned long long lengths, Py_UCS4 *scratch):
     """``line_features._credit(text)`` past its cheap check: the opening pattern tried where
     its matches may start (``/`` before a credit word's first letter, ``(p``, ``ge`` at a word
-    boundary: ``\\bgetty``), the reversed closing one where its may (``:/|)`` before a credit
-    word, read backwards: see ``_credit_run``); ``firsts``, ``lasts``: those letters, any case.
-    The two ends are put together in ``scratch`` (2 * (``head`` + ``tail`` + 3) characters),
-    forwards then backwards; a ``str`` is made only for a pattern to be tried."""
-    cdef Py_ssize_t n = len(text), i, size = 0, lo = max(n - tail, 0)
-    cdef Text source = _text(text), t, r
+    boundary: ``\\bgetty``), the reversed closing one where its may (``:/|)`` after a credit
+    word: see ``_credit_run_before``); ``firsts``, ``lasts``: those letters, any case. The two
+    ends are put together in ``scratch`` (2 * (``head`` + ``tail`` + 3) characters), reversed
+    after them only when the closing pattern is to be tried; a ``str`` is made only for a
+    pattern to be tried (whether any place matches does not depend on the order tried)."""
+    cdef Py_ssize_t n = len(text), i, j, size, lo = max(n - tail, 0)
+    cdef Text source = _text(text), t
     cdef Py_UCS4 c, after
-    cdef Py_UCS4 *backwards
+    cdef Py_UCS4 *backwards = NULL
     cdef bint candidate
     cdef str ends = None, reversed_ends = None
-    for i in range(min(head, n)):
-        scratch[size] = _at(source, i)
-        size += 1
+    size = _copy_text(source, 0, min(head, n), scratch)
     scratch[size], scratch[size + 1], scratch[size + 2] = u" ", u"…", u" "
     size += 3
-    for i in range(lo, n):
-        scratch[size] = _at(source, i)
-        size += 1
+    size += _copy_text(source, lo, n, scratch + size)
     t.kind, t.data, t.length = PyUnicode_4BYTE_KIND, scratch, size
     for i in range(size):
         c = scratch[i]
@@ -1283,17 +1337,14 @@ cdef bint _credited(str text, object opening_match, object closed_match,
                 ends = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, scratch, size)
             if opening_match(ends, i) is not None:
                 return True
-    backwards = scratch + size
-    for i in range(size):
-        backwards[i] = scratch[size - 1 - i]
-    r.kind, r.data, r.length = PyUnicode_4BYTE_KIND, backwards, size
-    for i in range(size):
-        c = backwards[i]
-        if ((c == u":" or c == u"/" or c == u"|" or c == u")") and _followed_by(r, i, lasts)
-                and _credit_run(r, i, firsts, lengths)):
+        if ((c == u":" or c == u"/" or c == u"|" or c == u")")
+                and _credit_run_before(scratch, i, firsts, lasts, lengths)):
             if reversed_ends is None:
+                backwards = scratch + size
+                for j in range(size):
+                    backwards[j] = scratch[size - 1 - j]
                 reversed_ends = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, backwards, size)
-            if closed_match(reversed_ends, i) is not None:
+            if closed_match(reversed_ends, size - 1 - i) is not None:
                 return True
     return False
 
