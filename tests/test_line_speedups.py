@@ -321,6 +321,15 @@ def test_list_markers_are_the_regex_s(text: str) -> None:
     assert split_lines(text) == reference_split_lines(text)
 
 
+def test_lines_break_where_splitlines_breaks_for_every_character() -> None:
+    """The compiled split cuts at exactly the characters ``str.splitlines`` cuts at, in texts
+    of every kind (ASCII, Latin-1, two and four bytes per character)."""
+    for code in [*range(0x3000), 0x2028, 0x2029, 0xFEFF, 0x1F600]:
+        char = chr(code)
+        for text in (f"a{char}b\r\nc", f"é{char}{char}x", f"中 {char} y", f"😀{char}z"):
+            assert split_lines(text) == reference_split_lines(text)
+
+
 def test_lines_beyond_the_cap_take_the_reference() -> None:
     text = "one\n\n  two\r\nthree\n" * 5
     assert split_lines(text, max_lines=4) == reference_split_lines(text, max_lines=4)

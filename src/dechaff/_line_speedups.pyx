@@ -931,12 +931,29 @@ cdef inline void _untrack_if_atomic(object record, Py_ssize_t width) noexcept:
     PyObject_GC_UnTrack(<void *>record)
 
 
-cdef inline bint _line_break(Py_UCS4 c) noexcept:
-    """Where ``str.splitlines`` cuts (``\\r\\n`` is one break)."""
-    return (
-        c == u"\n" or c == u"\r" or c == u"\x0b" or c == u"\x0c" or c == u"\x1c"
-        or c == u"\x1d" or c == u"\x1e" or c == u"\x85" or c == u"\u2028" or c == u"\u2029"
-    )
+cdef inline Py_ssize_t _line_end_units(const Unit *data, Py_ssize_t i, Py_ssize_t n) noexcept:
+    """The first place from ``i`` where ``str.splitlines`` cuts (``\\n \\x0b \\x0c \\r
+    \\x1c \\x1d \\x1e \\x85 \\u2028 \\u2029``; ``\\r\\n`` is one break), or ``n``: over the
+    code units, most characters passed after one or two comparisons."""
+    cdef Py_UCS4 c
+    while i < n:
+        c = data[i]
+        if c > u"\x1e" or c < u"\x0a":
+            if c == u"\x85" or c == u"\u2028" or c == u"\u2029":
+                return i
+        elif c <= u"\x0d" or c >= u"\x1c":
+            return i
+        i += 1
+    return n
+
+
+cdef inline Py_ssize_t _line_end(Text t, Py_ssize_t i) noexcept:
+    """``_line_end_units`` for a text of any kind."""
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _line_end_units(<const uint8_t *>t.data, i, t.length)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _line_end_units(<const uint16_t *>t.data, i, t.length)
+    return _line_end_units(<const uint32_t *>t.data, i, t.length)
 
 
 cdef inline void _put(object record, Py_ssize_t i, object value):
@@ -1024,9 +1041,7 @@ def split_marked_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, typ
         raw_lines += 1
         if raw_lines > max_lines:
             return None
-        end = offset
-        while end < n and not _line_break(_at(t, end)):
-            end += 1
+        end = _line_end(t, offset)
         next_offset = end + 1
         if end < n and _at(t, end) == u"\r" and end + 1 < n and _at(t, end + 1) == u"\n":
             next_offset = end + 2
