@@ -1518,10 +1518,27 @@ cdef inline Py_ssize_t _span_end(Text t, Py_ssize_t lo) noexcept:
 cdef bint _key_holds(str key, TokenFilter *filter, frozenset tokens):
     """Whether a token of ``key`` (its tokens joined by single spaces) is in ``tokens``."""
     cdef Text t = _text(key)
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _key_units_hold(<const uint8_t *>t.data, t.length, key, filter, tokens)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _key_units_hold(<const uint16_t *>t.data, t.length, key, filter, tokens)
+    return _key_units_hold(<const uint32_t *>t.data, t.length, key, filter, tokens)
+
+
+cdef bint _key_units_hold(const Unit *data, Py_ssize_t n, str key, TokenFilter *filter,
+                          frozenset tokens) except -1:
+    """``_key_holds`` over the key's code units: each token's ``_span_hash`` taken as its end
+    is looked for."""
     cdef Py_ssize_t lo = 0, hi
-    while lo < t.length:
-        hi = _span_end(t, lo)
-        if _may_hold(filter, t, lo, hi) and PyUnicode_Substring(key, lo, hi) in tokens:
+    cdef unsigned long long h
+    while lo < n:
+        h = 14695981039346656037ULL
+        hi = lo
+        while hi < n and data[hi] != 32:  # (a space)
+            h = (h ^ <unsigned long long>data[hi]) * 1099511628211ULL
+            hi += 1
+        h >>= 52
+        if (filter.bits[h >> 6] >> (h & 63)) & 1 and PyUnicode_Substring(key, lo, hi) in tokens:
             return True
         lo = hi + 1
     return False
