@@ -169,6 +169,20 @@ def _assert_same_rules(features: list[line_features.LineFeatures]) -> None:
         line_rules._COMMENT_HEADER_OPENERS,
     )
     assert gated == scan
+    shaped = shapes[1]
+    for start in (list(named), [None] * len(features)):
+        got_named, got_hinted = list(start), [None] * len(features)
+        expected_named, expected_hinted = list(start), [None] * len(features)
+        got_pairs = line_speedups.teaser_pairs(
+            features, got_named, got_hinted, shaped, line_rules._REPEATED_THEN_CUT,
+            line_rules._REPEATED, line_rules.SNIPPET_MAX_WORDS,
+        )
+        expected_pairs = line_rules.reference_teaser_pairs(
+            features, expected_named, expected_hinted, shaped
+        )
+        assert (got_pairs, got_named, got_hinted) == (
+            expected_pairs, expected_named, expected_hinted
+        )
     for tokens in {frozenset(item.tokens) for item in features[:3]} | {frozenset({"the"})}:
         got, expected = list(named), list(named)
         line_speedups.key_headline_again(
@@ -208,6 +222,7 @@ def test_the_compiled_loops_are_in_use() -> None:
     assert line_rules._compiled_decide is not None
     assert line_rules._compiled_found is not None
     assert line_rules._compiled_paired is not None
+    assert line_rules._compiled_teasers is not None
     assert line_model._open_decisions is not None
     assert line_features._fill_logged_matrix is not None
 
@@ -328,6 +343,17 @@ def test_lines_break_where_splitlines_breaks_for_every_character() -> None:
         char = chr(code)
         for text in (f"a{char}b\r\nc", f"é{char}{char}x", f"中 {char} y", f"😀{char}z"):
             assert split_lines(text) == reference_split_lines(text)
+
+
+@FUZZ
+@given(st.lists(st.sampled_from([
+    "Big news from the city today", "Big news from the city today", "It all began when …",
+    "It all began when", "Another headline here now", "Short", "A full sentence that ends here.",
+    "Read the rest of it...", "© 2020", "- A list item headline today",
+]), max_size=25))
+def test_teaser_signatures_match_the_reference(chosen: list[str]) -> None:
+    """Headlines repeated, cut snippets and their pairs, in every order."""
+    _assert_same_lines_to_result("\n".join(chosen))
 
 
 def test_lines_beyond_the_cap_take_the_reference() -> None:

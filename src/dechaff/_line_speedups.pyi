@@ -107,6 +107,15 @@ def shape_columns(
     headline_min_words: int,
     headline_max_words: int,
 ) -> tuple[list[bool], list[bool]]: ...
+def teaser_pairs(
+    features: list[Any],
+    named: list[Any],
+    hinted: list[Any],
+    shaped: list[bool],
+    repeated_then_cut: object,
+    repeated: object,
+    snippet_max_words: int,
+) -> list[tuple[int, int]]: ...
 def key_headline_again(
     features: list[Any],
     out: list[Any],

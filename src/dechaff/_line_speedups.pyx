@@ -1614,6 +1614,49 @@ def shape_columns(list features, Py_ssize_t long_line_words, Py_ssize_t prose_mi
     return prose, shaped
 
 
+cdef inline bint _cut_snippet(tuple item, Py_ssize_t snippet_max_words):
+    """``line_rules._cut_snippet``: ends with an ellipsis or unfinished, not too long."""
+    return <Py_ssize_t>item[F_WORDS] <= snippet_max_words and (
+        item[F_ELLIPSIS] or not item[F_TERMINAL]
+    )
+
+
+def teaser_pairs(list features, list named, list hinted, list shaped, object repeated_then_cut,
+                 object repeated, Py_ssize_t snippet_max_words):
+    """``line_rules.reference_teaser_pairs(features, named, hinted, shaped)``: the headline +
+    cut snippet pairs; a headline repeated is named ``repeated_then_cut`` with the cut snippet
+    after it, else hinted ``repeated`` (in the line order: a named line is skipped later)."""
+    cdef Py_ssize_t index, position, end, n = len(features)
+    cdef list pairs = []
+    cdef tuple head, following
+    cdef bint full
+    if len(named) != n or len(hinted) != n or len(shaped) != n:
+        raise ValueError("one name, hint and shape per line")
+    for index in range(n - 1):
+        if not shaped[index] or named[index] is not None:
+            continue
+        head = <tuple>features[index]
+        following = <tuple>features[index + 1]
+        if <str>following[F_KEY] == <str>head[F_KEY]:
+            full = (
+                index + 2 < n
+                and _cut_snippet(<tuple>features[index + 2], snippet_max_words)
+                and (index + 3 >= n or <str>(<tuple>features[index + 3])[F_KEY]
+                     != <str>(<tuple>features[index + 2])[F_KEY])
+            )
+            end = index + 3 if full else index + 2
+            for position in range(index, end):
+                if full:
+                    named[position] = repeated_then_cut
+                else:
+                    hinted[position] = repeated
+            continue
+        if (following[F_ELLIPSIS] and <Py_ssize_t>following[F_WORDS] <= snippet_max_words
+                and named[index + 1] is None):
+            pairs.append((index, index + 1))
+    return pairs
+
+
 def key_headline_again(list features, list out, frozenset tokens, object again_decision,
                        Py_ssize_t headline_max_words, double title_overlap,
                        double title_cover, Py_ssize_t long_line_chars):

@@ -536,6 +536,30 @@ def _teasers(
     """The full signature (a headline, the same headline again, a snippet cut short) is named;
     a headline repeated, headline + cut snippet pairs and headline lists are hinted
     (``prose``, ``shaped``: :func:`shape_columns`)."""
+    if _compiled_teasers is None:
+        pairs = reference_teaser_pairs(features, named, hinted, shaped)
+    else:
+        pairs = _compiled_teasers(
+            list(features), named, hinted, list(shaped), _REPEATED_THEN_CUT, _REPEATED,
+            SNIPPET_MAX_WORDS,
+        )
+    last_prose = _last_prose(features, prose)
+    for head_index, snippet_index in pairs:
+        if len(pairs) >= TEASER_MIN_PAIRS or head_index > last_prose:
+            hinted[head_index] = _PAIRED_HEADLINE
+            hinted[snippet_index] = _PAIRED_SNIPPET
+    _teaser_runs(features, hinted, last_prose, shaped)
+
+
+_REPEATED_THEN_CUT = Decision(Kind.TEASER, "headline repeated, then a cut snippet")
+_REPEATED = Decision(Kind.TEASER, "headline repeated")
+
+
+def reference_teaser_pairs(
+    features: Sequence[LineFeatures], named: Named, hinted: Named, shaped: Sequence[bool]
+) -> list[tuple[int, int]]:
+    """The headline + cut snippet pairs (their indices); a headline repeated is named with the
+    cut snippet after it, else hinted (the reference for the compiled pass)."""
     pairs: list[tuple[int, int]] = []
     n = len(features)
     for index in compress(range(n - 1), shaped):
@@ -550,18 +574,18 @@ def _teasers(
                 and (index + 3 >= n or features[index + 3].key != features[index + 2].key)
             )
             end = index + 3 if full else index + 2
-            reason = "headline repeated" + (", then a cut snippet" if full else "")
             for position in range(index, end):
-                (named if full else hinted)[position] = Decision(Kind.TEASER, reason)
+                if full:
+                    named[position] = _REPEATED_THEN_CUT
+                else:
+                    hinted[position] = _REPEATED
             continue
         if _snippet(following) and named[index + 1] is None:
             pairs.append((index, index + 1))
-    last_prose = _last_prose(features, prose)
-    for head_index, snippet_index in pairs:
-        if len(pairs) >= TEASER_MIN_PAIRS or head_index > last_prose:
-            hinted[head_index] = _PAIRED_HEADLINE
-            hinted[snippet_index] = _PAIRED_SNIPPET
-    _teaser_runs(features, hinted, last_prose, shaped)
+    return pairs
+
+
+_compiled_teasers: Callable[..., list[tuple[int, int]]] | None = compiled_line("teaser_pairs")
 
 
 def _last_prose(features: Sequence[LineFeatures], prose: Sequence[bool]) -> int:
