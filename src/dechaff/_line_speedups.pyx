@@ -471,6 +471,46 @@ cdef int _short_facts(const Unit *data, Py_ssize_t n, bint ascii, unsigned char 
     return 0
 
 
+cdef void _ascii_facts(const uint8_t *data, Py_ssize_t n, unsigned char *buffer,
+                       ShortFacts *out) noexcept:
+    """``_short_facts`` for an ASCII line: every character's classes from ``_ASCII``, the key
+    into ``buffer`` (casefolding lowers ``A``-``Z``: the upper-case bit, ``C_UPPER`` = 4,
+    moved to 32), counted without branches where it can be. A part opens where a word's
+    initial is counted: after a space or at the start (``at_start``)."""
+    cdef Py_ssize_t i, size = 0
+    cdef unsigned char c, bits
+    cdef bint inside_key = False, at_start = True
+    cdef Py_ssize_t parts = 0, total = 0, letters = 0, upper = 0, digits = 0
+    cdef Py_ssize_t initial_alpha = 0, initial_upper = 0
+    for i in range(n):
+        c = data[i]
+        bits = _ASCII[c]
+        total += c != 32
+        letters += (bits & C_ALPHA) != 0
+        upper += (bits & C_UPPER) != 0
+        digits += (bits & C_DIGIT) != 0
+        if bits & C_WORD:
+            if not inside_key:
+                if size:
+                    buffer[size] = 32  # (a space)
+                    size += 1
+                inside_key = True
+            buffer[size] = c + ((bits & C_UPPER) << 3)
+            size += 1
+        else:
+            inside_key = False
+        if bits & C_SPACE:
+            at_start = True
+        elif at_start:
+            at_start = False
+            parts += 1
+            initial_alpha += (bits & C_ALPHA) != 0
+            initial_upper += (bits & C_UPPER) != 0
+    out.parts, out.cjk, out.total, out.letters, out.upper = parts, 0, total, letters, upper
+    out.digits, out.initial_alpha, out.initial_upper = digits, initial_alpha, initial_upper
+    out.size, out.several = size, False
+
+
 cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
                          Py_ssize_t spaced_chars_per_word, Py_ssize_t cjk_chars_per_word,
                          Py_ssize_t cue_max_words, unsigned char *buffer, Py_UCS4 *wide):
@@ -493,7 +533,9 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
         n = t.length
         ascii = PyUnicode_IS_ASCII(text)
         if n <= long_line_chars:
-            if t.kind == PyUnicode_1BYTE_KIND:
+            if ascii:
+                _ascii_facts(<const uint8_t *>t.data, n, buffer, &f)
+            elif t.kind == PyUnicode_1BYTE_KIND:
                 _short_facts(<const uint8_t *>t.data, n, ascii, buffer, wide, &f)
             elif t.kind == PyUnicode_2BYTE_KIND:
                 _short_facts(<const uint16_t *>t.data, n, ascii, buffer, wide, &f)
