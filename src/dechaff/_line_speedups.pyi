@@ -37,6 +37,24 @@ def fill_matrix(
     density_window: int,
     repeat_window: int,
 ) -> None: ...
+def fill_logged_matrix(
+    out: npt.NDArray[np.float64],
+    raw: npt.NDArray[np.float64],
+    features: list[Any],
+    named: list[bool],
+    hints: list[str],
+    regions: list[tuple[int, int]],
+    long_line_words: float,
+    prose_min_words: float,
+    short_line_words: float,
+    max_separators: float,
+    max_indent: float,
+    density_window: int,
+    repeat_window: int,
+    log1p_table: npt.NDArray[np.float64],
+    log_table: npt.NDArray[np.float64],
+    doc_log_lines: float,
+) -> bool: ...
 
 def split_marked_lines(
     text: str, max_lines: int, tab_width: int, line_type: type, bullets: str
@@ -89,6 +107,15 @@ def shape_columns(
     headline_min_words: int,
     headline_max_words: int,
 ) -> tuple[list[bool], list[bool]]: ...
+def teaser_pairs(
+    features: list[Any],
+    named: list[Any],
+    hinted: list[Any],
+    shaped: list[bool],
+    repeated_then_cut: object,
+    repeated: object,
+    snippet_max_words: int,
+) -> list[tuple[int, int]]: ...
 def key_headline_again(
     features: list[Any],
     out: list[Any],
@@ -110,6 +137,18 @@ def scan_comments(
     anchor_max_words: int,
     header_max_words: int,
 ) -> tuple[int, list[int]]: ...
+def gated_scan_comments(
+    features: list[Any],
+    named: list[Any],
+    prose: list[bool],
+    header_match: Callable[[str], object],
+    time_search: Callable[[str], object],
+    body_min_words: int,
+    min_lines: int,
+    anchor_max_words: int,
+    header_max_words: int,
+    header_openers: str,
+) -> tuple[int, list[int]]: ...
 def region_scores(
     features: list[Any],
     named: list[bool],
@@ -128,3 +167,17 @@ def decide(
     limits: tuple[int, ...],
 ) -> list[Any]: ...
 def found_from(match: Callable[[str, int], object], text: str, openers: str) -> bool: ...
+def found_paired(
+    match: Callable[[str, int], object], text: str, openers: str, seconds: str, solos: str
+) -> bool: ...
+def open_row_decisions(
+    features: npt.NDArray[np.float64],
+    named: list[bool],
+    node_feature: npt.NDArray[np.intp],
+    node_threshold: npt.NDArray[np.float64],
+    leaf_value: npt.NDArray[np.float64],
+    most_after: npt.NDArray[np.float64],
+    least_after: npt.NDArray[np.float64],
+    cut: float,
+    margin: float,
+) -> tuple[list[bool], list[int], list[float]]: ...

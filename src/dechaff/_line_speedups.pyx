@@ -14,8 +14,11 @@ Characters are classified with CPython's own tables (``Py_UNICODE_ISALPHA`` ... 
 """
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.stdint cimport uint8_t, uint16_t, uint32_t
+from libc.stdlib cimport qsort
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
+    PyUnicode_2BYTE_KIND,
     PyUnicode_4BYTE_KIND,
     PyUnicode_DATA,
     PyUnicode_FromKindAndData,
@@ -184,19 +187,6 @@ cdef bint _ellipsis_end(Text t):
     return False
 
 
-cdef Py_ssize_t _parts(Text t) noexcept:
-    """``len(text.split())``."""
-    cdef Py_ssize_t i, parts = 0
-    cdef bint inside = False
-    for i in range(t.length):
-        if _space(_at(t, i)):
-            inside = False
-        elif not inside:
-            inside = True
-            parts += 1
-    return parts
-
-
 cdef Py_ssize_t _separators(Text t) noexcept:
     """``len(_SEPARATOR_RE.findall(text))`` for ``[|»›]| [>/·•–] ``: matches never overlap."""
     cdef Py_ssize_t i = 0, found = 0, n = t.length
@@ -340,78 +330,239 @@ cdef str _collapsed(str folded, Py_ssize_t *parts):
         PyMem_Free(buffer)
 
 
-cdef str _ascii_key(Text t, unsigned char *buffer):
-    """``" ".join(_WORD_RE.findall(text.casefold()))`` for an ASCII ``text`` (casefolding is
-    lowering ``A-Z`` there), written in ``buffer``."""
-    cdef Py_ssize_t i, size = 0
-    cdef const unsigned char *data = <const unsigned char *>t.data
-    cdef unsigned char c
-    cdef bint inside = False
-    for i in range(t.length):
-        c = data[i]
-        if _ASCII[c] & C_WORD:
-            if not inside:
-                if size:
-                    buffer[size] = 32  # (a space)
-                    size += 1
-                inside = True
-            buffer[size] = c + 32 if 65 <= c <= 90 else c
-            size += 1
-        else:
-            inside = False
-    return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, size)
-
-
 def key_columns(list texts, Py_ssize_t long_line_chars, Py_ssize_t spaced_chars_per_word,
                 Py_ssize_t cjk_chars_per_word, Py_ssize_t cue_max_words):
     """``line_features.reference_line_columns(texts)`` with the module's thresholds given (the
     repeat key last, no token lists: readers split the key)."""
     cdef unsigned char *buffer = <unsigned char *>PyMem_Malloc(long_line_chars + 1)
-    if buffer == NULL:
+    cdef Py_UCS4 *wide = <Py_UCS4 *>PyMem_Malloc((long_line_chars + 1) * sizeof(Py_UCS4))
+    if buffer == NULL or wide == NULL:
+        PyMem_Free(buffer)
+        PyMem_Free(wide)
         raise MemoryError()
     try:
         return _line_columns(texts, long_line_chars, spaced_chars_per_word, cjk_chars_per_word,
-                             cue_max_words, buffer)
+                             cue_max_words, buffer, wide)
     finally:
         PyMem_Free(buffer)
+        PyMem_Free(wide)
+
+
+ctypedef fused Unit:
+    # The code units of a ``str`` (PEP 393: one, two or four bytes per character).
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+# The class bits (``C_*``) of each BMP character beyond ASCII, filled in when first met from
+# the same ``Py_UNICODE_IS*`` functions as ``_space`` ... (``C_KNOWN``: filled).
+cdef enum:
+    C_KNOWN = 128
+
+cdef unsigned char *_CLASSES = <unsigned char *>PyMem_Malloc(BMP)
+if _CLASSES == NULL:
+    raise MemoryError()
+for _code in range(BMP):
+    _CLASSES[_code] = 0
+
+
+cdef inline unsigned char _computed_bits(Py_UCS4 c) noexcept:
+    """A character's class bits from CPython's tables (what ``_space`` ... say)."""
+    return (
+        (C_SPACE if Py_UNICODE_ISSPACE(c) else 0) | (C_ALPHA if Py_UNICODE_ISALPHA(c) else 0)
+        | (C_UPPER if Py_UNICODE_ISUPPER(c) else 0) | (C_DIGIT if Py_UNICODE_ISDIGIT(c) else 0)
+        | (C_WORD if Py_UNICODE_ISALNUM(c) or c == u"_" else 0) | C_KNOWN
+    )
+
+
+cdef inline unsigned char _bits(Py_UCS4 c) noexcept:
+    """The class bits of any character: ``_ASCII``, the BMP table, or computed."""
+    cdef unsigned char bits
+    if c < 128:
+        return _ASCII[c]
+    if c < BMP:
+        bits = _CLASSES[c]
+        if bits == 0:
+            bits = _computed_bits(c)
+            _CLASSES[c] = bits
+        return bits
+    return _computed_bits(c)
+
+
+cdef struct ShortFacts:
+    # What one pass over a line of at most ``LONG_LINE_CHARS`` characters finds.
+    Py_ssize_t parts, cjk, total, letters, upper, digits, initial_alpha, initial_upper, size
+    bint several  # a character folds to several: the key is not in the buffer
+
+
+cdef int _short_facts(const Unit *data, Py_ssize_t n, bint ascii, unsigned char *buffer,
+                      Py_UCS4 *wide, ShortFacts *out) except -1:
+    """The facts ``_line_columns`` takes from a line short enough to have a ``\\w`` key, in one
+    pass: the key (as ``_ascii_key`` into ``buffer`` for an ASCII line, else as
+    ``_mapped_key`` into ``wide``), ``_parts``, the CJK characters (``_is_cjk``) and the
+    character shares and initials of the cue loop, each counted as there."""
+    cdef Py_ssize_t i, size = 0
+    cdef Py_UCS4 c, folded_c
+    cdef long folded
+    cdef unsigned char bits, folded_bits
+    cdef bint inside_part = False, inside_key = False, at_start = True, several = False
+    cdef Py_ssize_t parts = 0, cjk = 0, total = 0, letters = 0, upper = 0, digits = 0
+    cdef Py_ssize_t initial_alpha = 0, initial_upper = 0
+    for i in range(n):
+        c = data[i]
+        if c < 128:
+            bits = _ASCII[c]
+            folded_c = <Py_UCS4>(<unsigned int>c + 32) if 65 <= c <= 90 else c
+            folded_bits = bits
+        else:
+            bits = _bits(c)
+            if Unit is not uint8_t:
+                if _is_cjk(c):
+                    cjk += 1
+            if not several:
+                folded = _fold(c)
+                if folded == FOLD_SEVERAL:
+                    several = True
+                else:
+                    folded_c = <Py_UCS4>folded
+                    folded_bits = _bits(folded_c)
+        if not several:
+            if folded_bits & C_WORD:
+                if not inside_key:
+                    if size:
+                        if ascii:
+                            buffer[size] = 32  # (a space)
+                        else:
+                            wide[size] = u" "
+                        size += 1
+                    inside_key = True
+                if ascii:
+                    buffer[size] = <unsigned char>folded_c
+                else:
+                    wide[size] = folded_c
+                size += 1
+            else:
+                inside_key = False
+        if c != u" ":
+            total += 1
+        if bits & C_ALPHA:
+            letters += 1
+        if bits & C_UPPER:
+            upper += 1
+        if bits & C_DIGIT:
+            digits += 1
+        if bits & C_SPACE:
+            inside_part = False
+            at_start = True
+        else:
+            if not inside_part:
+                inside_part = True
+                parts += 1
+            if at_start:
+                at_start = False
+                if bits & C_ALPHA:
+                    initial_alpha += 1
+                if bits & C_UPPER:
+                    initial_upper += 1
+    out.parts, out.cjk, out.total, out.letters, out.upper = parts, cjk, total, letters, upper
+    out.digits, out.initial_alpha, out.initial_upper = digits, initial_alpha, initial_upper
+    out.size, out.several = size, several
+    return 0
+
+
+cdef void _ascii_facts(const uint8_t *data, Py_ssize_t n, unsigned char *buffer,
+                       ShortFacts *out) noexcept:
+    """``_short_facts`` for an ASCII line: every character's classes from ``_ASCII``, the key
+    into ``buffer`` (casefolding lowers ``A``-``Z``: the upper-case bit, ``C_UPPER`` = 4,
+    moved to 32), counted without branches where it can be. A part opens where a word's
+    initial is counted: after a space or at the start (``at_start``)."""
+    cdef Py_ssize_t i, size = 0
+    cdef unsigned char c, bits
+    cdef bint inside_key = False, at_start = True
+    cdef Py_ssize_t parts = 0, total = 0, letters = 0, upper = 0, digits = 0
+    cdef Py_ssize_t initial_alpha = 0, initial_upper = 0
+    for i in range(n):
+        c = data[i]
+        bits = _ASCII[c]
+        total += c != 32
+        letters += (bits & C_ALPHA) != 0
+        upper += (bits & C_UPPER) != 0
+        digits += (bits & C_DIGIT) != 0
+        if bits & C_WORD:
+            if not inside_key:
+                if size:
+                    buffer[size] = 32  # (a space)
+                    size += 1
+                inside_key = True
+            buffer[size] = c + ((bits & C_UPPER) << 3)
+            size += 1
+        else:
+            inside_key = False
+        if bits & C_SPACE:
+            at_start = True
+        elif at_start:
+            at_start = False
+            parts += 1
+            initial_alpha += (bits & C_ALPHA) != 0
+            initial_upper += (bits & C_UPPER) != 0
+    out.parts, out.cjk, out.total, out.letters, out.upper = parts, 0, total, letters, upper
+    out.digits, out.initial_alpha, out.initial_upper = digits, initial_alpha, initial_upper
+    out.size, out.several = size, False
 
 
 cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
                          Py_ssize_t spaced_chars_per_word, Py_ssize_t cjk_chars_per_word,
-                         Py_ssize_t cue_max_words, unsigned char *buffer):
-    """``key_columns`` with a scratch ``buffer`` of ``long_line_chars`` + 1 characters."""
+                         Py_ssize_t cue_max_words, unsigned char *buffer, Py_UCS4 *wide):
+    """``key_columns`` with scratch buffers of ``long_line_chars`` + 1 characters: a line that
+    long or shorter in one pass (``_short_facts``), a longer one as before (its key collapses
+    whitespace; its shares only counted when it has few words)."""
     cdef list words_col = [], chars_col = [], terminal_col = [], ellipsis_col = [], cut_col = []
     cdef list colon_col = [], digit_col = [], letter_col = [], upper_col = [], capital_col = []
     cdef list separator_col = [], key_col = []
     cdef str text, key
     cdef object mapped
     cdef Text t
+    cdef ShortFacts f
     cdef Py_ssize_t n, i, j, parts, words, cjk, total, letters, upper, digits
     cdef Py_ssize_t initial_alpha, initial_upper
-    cdef bint terminal, ellipsis, cut, at_start
+    cdef bint terminal, ellipsis, cut, at_start, ascii
     cdef Py_UCS4 c
     for text in texts:
         t = _text(text)
         n = t.length
-        if n > long_line_chars:
+        ascii = PyUnicode_IS_ASCII(text)
+        if n <= long_line_chars:
+            if ascii:
+                _ascii_facts(<const uint8_t *>t.data, n, buffer, &f)
+            elif t.kind == PyUnicode_1BYTE_KIND:
+                _short_facts(<const uint8_t *>t.data, n, ascii, buffer, wide, &f)
+            elif t.kind == PyUnicode_2BYTE_KIND:
+                _short_facts(<const uint16_t *>t.data, n, ascii, buffer, wide, &f)
+            else:
+                _short_facts(<const uint32_t *>t.data, n, ascii, buffer, wide, &f)
+            if f.several:
+                key = _folded_key(text.casefold())
+            elif ascii:
+                key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, f.size)
+            else:
+                key = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, wide, f.size)
+            parts = f.parts
+            words = parts
+            if parts * spaced_chars_per_word < n and not ascii:
+                words = parts + f.cjk // cjk_chars_per_word
+        else:
             # (casefolding keeps every space a space and makes none: the same parts)
             mapped = _mapped_key(t, True, &parts)
             key = _collapsed(text.casefold(), &parts) if mapped is None else <str>mapped
-        elif PyUnicode_IS_ASCII(text):
-            key = _ascii_key(t, buffer)
-            parts = _parts(t)
-        else:
-            mapped = _mapped_key(t, False, &parts)
-            key = _folded_key(text.casefold()) if mapped is None else <str>mapped
-            parts = _parts(t)
-        # words: whitespace parts, plus half the CJK characters of a line with few spaces
-        words = parts
-        if parts * spaced_chars_per_word < n and not PyUnicode_IS_ASCII(text):
-            cjk = 0
-            for i in range(n):
-                if _is_cjk(_at(t, i)):
-                    cjk += 1
-            words = parts + cjk // cjk_chars_per_word
+            # words: whitespace parts, plus half the CJK characters of a line with few spaces
+            words = parts
+            if parts * spaced_chars_per_word < n and not ascii:
+                cjk = 0
+                for i in range(n):
+                    if _is_cjk(_at(t, i)):
+                        cjk += 1
+                words = parts + cjk // cjk_chars_per_word
         # the ending
         if _ellipsis_end(t):
             terminal = ellipsis = True
@@ -442,27 +593,31 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
             capital_col.append(0.0)
             separator_col.append(0)
             continue
-        total = letters = upper = digits = 0
-        initial_alpha = initial_upper = 0
-        at_start = True
-        for i in range(n):
-            c = _at(t, i)
-            if c != u" ":
-                total += 1
-            if _alpha(c):
-                letters += 1
-            if _upper(c):
-                upper += 1
-            if _digit(c):
-                digits += 1
-            if _space(c):
-                at_start = True
-            elif at_start:
-                at_start = False
+        if n <= long_line_chars:
+            total, letters, upper, digits = f.total, f.letters, f.upper, f.digits
+            initial_alpha, initial_upper = f.initial_alpha, f.initial_upper
+        else:
+            total = letters = upper = digits = 0
+            initial_alpha = initial_upper = 0
+            at_start = True
+            for i in range(n):
+                c = _at(t, i)
+                if c != u" ":
+                    total += 1
                 if _alpha(c):
-                    initial_alpha += 1
+                    letters += 1
                 if _upper(c):
-                    initial_upper += 1
+                    upper += 1
+                if _digit(c):
+                    digits += 1
+                if _space(c):
+                    at_start = True
+                elif at_start:
+                    at_start = False
+                    if _alpha(c):
+                        initial_alpha += 1
+                    if _upper(c):
+                        initial_upper += 1
         if total <= 0:
             digit_col.append(0.0)
             letter_col.append(0.0)
@@ -559,6 +714,79 @@ def fill_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list name
     ``body_distance``, ``run_length``, ``since_prose``, ``until_prose``, their neighbours'
     copies, ``relative_length`` and ``doc_log_lines``, whose arguments go into the rows of
     ``raw`` (:data:`RAW_ROWS`) for the caller (numpy's logarithms, as the reference's)."""
+    _fill(out, raw, features, named, hints, regions, long_line_words, prose_min_words,
+          short_line_words, max_separators, max_indent, density_window, repeat_window)
+
+
+def fill_logged_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list named,
+                       list hints, list regions, double long_line_words, double prose_min_words,
+                       double short_line_words, double max_separators, double max_indent,
+                       Py_ssize_t density_window, Py_ssize_t repeat_window,
+                       const double[::1] log1p_table, const double[::1] log_table,
+                       double doc_log_lines):
+    """``fill_matrix``, then, when every row of ``raw`` holds whole numbers the tables cover
+    (below their length; a repeat count at least 1), what ``line_features.line_matrix`` does
+    with numpy after it: the ``log1p`` of the first rows and the ``log`` of the repeats (from
+    ``log1p_table``/``log_table``, numpy's values for each whole number), the previous and
+    next line's ``log_words``, ``relative_length`` (minus the median, as ``_median`` takes
+    it) and ``doc_log_lines`` (given). Returns whether it did (False: the caller takes the
+    logarithms itself, from ``raw``)."""
+    cdef Py_ssize_t n = out.shape[0], i, row, middle
+    cdef double median
+    cdef double *ordered
+    _fill(out, raw, features, named, hints, regions, long_line_words, prose_min_words,
+          short_line_words, max_separators, max_indent, density_window, repeat_window)
+    if n == 0:
+        return True
+    for row in range(R_REPEATS + 1):
+        for i in range(n):
+            if not _in_table(raw[row, i], log1p_table.shape[0] if row < R_REPEATS
+                             else log_table.shape[0], 0.0 if row < R_REPEATS else 1.0):
+                return False
+    for i in range(n):
+        out[i, LOG_WORDS] = log1p_table[<Py_ssize_t>raw[R_WORDS, i]]
+        out[i, LOG_CHARS] = log1p_table[<Py_ssize_t>raw[R_CHARS, i]]
+        out[i, BODY_DISTANCE] = log1p_table[<Py_ssize_t>raw[R_BODY_DISTANCE, i]]
+        out[i, RUN_LENGTH] = log1p_table[<Py_ssize_t>raw[R_RUN_LENGTH, i]]
+        out[i, SINCE_PROSE] = log1p_table[<Py_ssize_t>raw[R_SINCE_PROSE, i]]
+        out[i, UNTIL_PROSE] = log1p_table[<Py_ssize_t>raw[R_UNTIL_PROSE, i]]
+        out[i, LOG_REPEATS] = log_table[<Py_ssize_t>raw[R_REPEATS, i]]
+        out[i, DOC_LOG_LINES] = doc_log_lines
+    for i in range(n):
+        out[i, PREVIOUS_LOG_WORDS] = out[i - 1, LOG_WORDS] if i > 0 else 0.0
+        out[i, NEXT_LOG_WORDS] = out[i + 1, LOG_WORDS] if i + 1 < n else 0.0
+    ordered = <double *>PyMem_Malloc(n * sizeof(double))
+    if ordered == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            ordered[i] = out[i, LOG_WORDS]
+        qsort(ordered, n, sizeof(double), _compare_doubles)
+        middle = n // 2
+        median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    finally:
+        PyMem_Free(ordered)
+    for i in range(n):
+        out[i, RELATIVE_LENGTH] = out[i, LOG_WORDS] - median
+    return True
+
+
+cdef inline bint _in_table(double value, Py_ssize_t size, double least) noexcept:
+    """Whether ``value`` is a whole number from ``least`` up to below ``size``."""
+    return least <= value < <double>size and value == <double><Py_ssize_t>value
+
+
+cdef int _compare_doubles(const void *a, const void *b) noexcept nogil:
+    """``qsort``'s order of doubles (no NaN here: logarithms of whole numbers)."""
+    cdef double x = (<const double *>a)[0], y = (<const double *>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef int _fill(double[:, ::1] out, double[:, ::1] raw, list features, list named, list hints,
+               list regions, double long_line_words, double prose_min_words,
+               double short_line_words, double max_separators, double max_indent,
+               Py_ssize_t density_window, Py_ssize_t repeat_window) except -1:
+    """The work of ``fill_matrix``."""
     cdef Py_ssize_t n = out.shape[0], i, j, first_body = 0, last_body = 0, last, run
     cdef tuple item, line
     cdef str hint, marker
@@ -711,6 +939,7 @@ def fill_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list name
         out[i, DOC_BODY_SHARE] = body_words / total_words
         out[i, DOC_BLANK_SHARE] = blank_sum / <double>n
         out[i, DOC_BULLET_SHARE] = bullet_sum / <double>n
+    return 0
 
 
 # --- lines -----------------------------------------------------------------------------------
@@ -722,15 +951,51 @@ cdef extern from "Python.h":
     int PyObject_GenericSetAttr(object obj, object name, object value) except -1
 
 from cpython.ref cimport Py_INCREF
-from cpython.tuple cimport PyTuple_SET_ITEM
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_SET_ITEM
+
+cdef extern from "Python.h":
+    bint PyObject_GC_IsTracked(object obj)
+    void PyObject_GC_UnTrack(void *obj)
+    bint PyObject_IS_GC(object obj)
 
 
-cdef inline bint _line_break(Py_UCS4 c) noexcept:
-    """Where ``str.splitlines`` cuts (``\\r\\n`` is one break)."""
-    return (
-        c == u"\n" or c == u"\r" or c == u"\x0b" or c == u"\x0c" or c == u"\x1c"
-        or c == u"\x1d" or c == u"\x1e" or c == u"\x85" or c == u"\u2028" or c == u"\u2029"
-    )
+cdef inline void _untrack_if_atomic(object record, Py_ssize_t width) noexcept:
+    """Stop the garbage collector from tracking a new tuple (``record``, of ``width`` items)
+    none of whose items it tracks: CPython's own rule for tuples (``_PyTuple_MaybeUntrack``,
+    applied at its first collection), applied at once, so collections do not walk the many
+    records of a document. Such a tuple can be in no reference cycle."""
+    cdef Py_ssize_t j
+    cdef object value
+    for j in range(width):
+        value = <object>PyTuple_GET_ITEM(record, j)
+        if PyObject_IS_GC(value) and PyObject_GC_IsTracked(value):
+            return
+    PyObject_GC_UnTrack(<void *>record)
+
+
+cdef inline Py_ssize_t _line_end_units(const Unit *data, Py_ssize_t i, Py_ssize_t n) noexcept:
+    """The first place from ``i`` where ``str.splitlines`` cuts (``\\n \\x0b \\x0c \\r
+    \\x1c \\x1d \\x1e \\x85 \\u2028 \\u2029``; ``\\r\\n`` is one break), or ``n``: over the
+    code units, most characters passed after one or two comparisons."""
+    cdef Py_UCS4 c
+    while i < n:
+        c = data[i]
+        if c > u"\x1e" or c < u"\x0a":
+            if c == u"\x85" or c == u"\u2028" or c == u"\u2029":
+                return i
+        elif c <= u"\x0d" or c >= u"\x1c":
+            return i
+        i += 1
+    return n
+
+
+cdef inline Py_ssize_t _line_end(Text t, Py_ssize_t i) noexcept:
+    """``_line_end_units`` for a text of any kind."""
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _line_end_units(<const uint8_t *>t.data, i, t.length)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _line_end_units(<const uint16_t *>t.data, i, t.length)
+    return _line_end_units(<const uint32_t *>t.data, i, t.length)
 
 
 cdef inline void _put(object record, Py_ssize_t i, object value):
@@ -749,6 +1014,7 @@ cdef object _line(type cls, Py_ssize_t number, Py_ssize_t start, Py_ssize_t end,
     _put(out, L_INDENT, indent)
     _put(out, L_MARKER, marker)
     _put(out, L_BLANK_BEFORE, blank_before)
+    _untrack_if_atomic(out, 7)
     return out
 
 
@@ -817,9 +1083,7 @@ def split_marked_lines(str text, Py_ssize_t max_lines, Py_ssize_t tab_width, typ
         raw_lines += 1
         if raw_lines > max_lines:
             return None
-        end = offset
-        while end < n and not _line_break(_at(t, end)):
-            end += 1
+        end = _line_end(t, offset)
         next_offset = end + 1
         if end < n and _at(t, end) == u"\r" and end + 1 < n and _at(t, end + 1) == u"\n":
             next_offset = end + 2
@@ -937,21 +1201,50 @@ def repeat_columns(list keys, list numbers, list chars):
 
 cdef inline bint _credit_gate(Text t, Py_ssize_t head, Py_ssize_t tail) noexcept:
     """Whether ``line_features._credit``'s cheap check passes: ``:/(|`` or ``etty`` among the
-    first ``head`` or the last ``tail`` characters."""
-    return (_credit_mark(t, 0, min(head, t.length))
-            or _credit_mark(t, max(t.length - tail, 0), t.length))
+    first ``head`` or the last ``tail`` characters. (The places of the last ones already seen
+    among the first are not looked at again: a mark there was found there.)"""
+    cdef Py_ssize_t hi = min(head, t.length), lo = max(t.length - tail, 0)
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return (_credit_mark(<const uint8_t *>t.data, 0, 0, hi)
+                or _credit_mark(<const uint8_t *>t.data, lo, max(lo, hi), t.length))
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return (_credit_mark(<const uint16_t *>t.data, 0, 0, hi)
+                or _credit_mark(<const uint16_t *>t.data, lo, max(lo, hi), t.length))
+    return (_credit_mark(<const uint32_t *>t.data, 0, 0, hi)
+            or _credit_mark(<const uint32_t *>t.data, lo, max(lo, hi), t.length))
 
 
-cdef inline bint _credit_mark(Text t, Py_ssize_t lo, Py_ssize_t hi) noexcept:
-    """``:/(|`` or ``etty`` in ``t[lo:hi]``."""
+# What ``_credit_mark`` stops at: a delimiter, or the ``y`` that may end ``etty``.
+cdef enum:
+    MARK_DELIMITER = 1
+    MARK_Y = 2
+
+cdef unsigned char _CREDIT_MARKS[128]
+for _code in range(128):
+    _CREDIT_MARKS[_code] = 0
+for _char in ":/(|":
+    _CREDIT_MARKS[ord(_char)] = MARK_DELIMITER
+_CREDIT_MARKS[ord("y")] = MARK_Y
+
+
+cdef inline bint _credit_mark(const Unit *data, Py_ssize_t lo, Py_ssize_t start,
+                              Py_ssize_t hi) noexcept:
+    """``:/(|`` or ``etty`` in ``data[lo:hi]`` (a line's code units), looking from ``start``
+    on (``etty`` ends at a ``y`` with ``ett`` before it, inside the range)."""
     cdef Py_ssize_t i
     cdef Py_UCS4 c
-    for i in range(lo, hi):
-        c = _at(t, i)
-        if c == u":" or c == u"/" or c == u"(" or c == u"|":
+    cdef unsigned char mark
+    for i in range(start, hi):
+        c = data[i]
+        if c >= 128:
+            continue
+        mark = _CREDIT_MARKS[c]
+        if mark == 0:
+            continue
+        if mark == MARK_DELIMITER:
             return True
-        if (c == u"e" and i + 3 < hi and _at(t, i + 1) == u"t" and _at(t, i + 2) == u"t"
-                and _at(t, i + 3) == u"y"):
+        if (i - 3 >= lo and data[i - 3] == u"e" and data[i - 2] == u"t"
+                and data[i - 1] == u"t"):
             return True
     return False
 
@@ -961,9 +1254,46 @@ cdef bint _dated(str text, object date_match):
     boundary, so only those places are tried (``match`` at a place sees the characters before
     it, as ``search`` does)."""
     cdef Text t = _text(text)
-    cdef Py_ssize_t i
-    for i in range(t.length):
-        if Py_UNICODE_ISDECIMAL(_at(t, i)) and (i == 0 or not _word(_at(t, i - 1))):
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _dated_units(<const uint8_t *>t.data, t.length, text, date_match)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _dated_units(<const uint16_t *>t.data, t.length, text, date_match)
+    return _dated_units(<const uint32_t *>t.data, t.length, text, date_match)
+
+
+cdef enum:
+    DATE_MAX_RUN = 4  # the most digits of a date pattern's number before a separator (a year)
+    TIME_MAX_RUN = 2  # ...and of an hour before ``:``
+
+
+cdef inline bint _decimal(Py_UCS4 c) noexcept:
+    """``Py_UNICODE_ISDECIMAL`` (``0``-``9`` among the ASCII characters)."""
+    return u"0" <= c <= u"9" if c < 128 else Py_UNICODE_ISDECIMAL(c)
+
+
+cdef bint _dated_units(const Unit *data, Py_ssize_t n, str text, object date_match) except -1:
+    """``_dated`` over a line's code units. A place is tried only where one of the date
+    pattern's alternatives may match: its run of decimal digits is of at most four followed by
+    ``./-`` (``\\d{1,4}[./-]``), of at most two followed by ``:`` (``\\d{1,2}:``), or of
+    exactly four opening with ``19`` or ``20`` (``(?:19|20)\\d{2}\\b``). (A digit count can
+    not stop inside a run: the next character would be a digit, neither a separator nor a word
+    boundary.)"""
+    cdef Py_ssize_t i, end, run
+    cdef Py_UCS4 after
+    for i in range(n):
+        if _decimal(data[i]) and (i == 0 or not _word(data[i - 1])):
+            end = i + 1
+            while end < n and end - i <= DATE_MAX_RUN and _decimal(data[end]):
+                end += 1
+            run = end - i  # (DATE_MAX_RUN + 1: a longer run)
+            after = data[end] if end < n else 0
+            if not (
+                (run <= DATE_MAX_RUN and (after == u"." or after == u"/" or after == u"-"))
+                or (run <= TIME_MAX_RUN and after == u":")
+                or (run == DATE_MAX_RUN and ((data[i] == u"1" and data[i + 1] == u"9")
+                                             or (data[i] == u"2" and data[i + 1] == u"0")))
+            ):
+                continue
             if date_match(text, i) is not None:
                 return True
     return False
@@ -992,29 +1322,61 @@ cdef inline bint _credit_run(Text t, Py_ssize_t i, CharSet *firsts,
     return 0 < k - j < 64 and (lengths >> (k - j)) & 1 and _in(firsts, _at(t, k - 1))
 
 
+cdef inline bint _credit_run_before(const Py_UCS4 *ends, Py_ssize_t i, CharSet *firsts,
+                                    CharSet *lasts, unsigned long long lengths) noexcept:
+    """``_followed_by(r, size - 1 - i, lasts) and _credit_run(r, size - 1 - i, firsts,
+    lengths)`` for ``r`` the reverse of ``ends`` (of ``size`` characters), read forwards: the
+    run of ``\\w`` characters before place ``i`` and any spaces ends with one of ``lasts``,
+    opens with one of ``firsts`` and is as long as a credit word."""
+    cdef Py_ssize_t j = i - 1, k
+    while j >= 0 and Py_UNICODE_ISSPACE(ends[j]):
+        j -= 1
+    if j < 0 or not _in(lasts, ends[j]):
+        return False
+    k = j
+    while k >= 0 and _word(ends[k]):
+        k -= 1
+    return 0 < j - k < 64 and (lengths >> (j - k)) & 1 and _in(firsts, ends[k + 1])
+
+
+cdef inline Py_ssize_t _copy_units(const Unit *data, Py_ssize_t lo, Py_ssize_t hi,
+                                   Py_UCS4 *out) noexcept:
+    """Copy the code units ``data[lo:hi]`` into ``out`` as characters; their number."""
+    cdef Py_ssize_t i
+    for i in range(lo, hi):
+        out[i - lo] = data[i]
+    return hi - lo
+
+
+cdef Py_ssize_t _copy_text(Text t, Py_ssize_t lo, Py_ssize_t hi, Py_UCS4 *out) noexcept:
+    """``_copy_units`` for a line of any kind."""
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _copy_units(<const uint8_t *>t.data, lo, hi, out)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _copy_units(<const uint16_t *>t.data, lo, hi, out)
+    return _copy_units(<const uint32_t *>t.data, lo, hi, out)
+
+
 cdef bint _credited(str text, object opening_match, object closed_match,
                     Py_ssize_t head, Py_ssize_t tail, CharSet *firsts, CharSet *lasts,
                     unsigned long long lengths, Py_UCS4 *scratch):
     """``line_features._credit(text)`` past its cheap check: the opening pattern tried where
     its matches may start (``/`` before a credit word's first letter, ``(p``, ``ge`` at a word
-    boundary: ``\\bgetty``), the reversed closing one where its may (``:/|)`` before a credit
-    word, read backwards: see ``_credit_run``); ``firsts``, ``lasts``: those letters, any case.
-    The two ends are put together in ``scratch`` (2 * (``head`` + ``tail`` + 3) characters),
-    forwards then backwards; a ``str`` is made only for a pattern to be tried."""
-    cdef Py_ssize_t n = len(text), i, size = 0, lo = max(n - tail, 0)
-    cdef Text source = _text(text), t, r
+    boundary: ``\\bgetty``), the reversed closing one where its may (``:/|)`` after a credit
+    word: see ``_credit_run_before``); ``firsts``, ``lasts``: those letters, any case. The two
+    ends are put together in ``scratch`` (2 * (``head`` + ``tail`` + 3) characters), reversed
+    after them only when the closing pattern is to be tried; a ``str`` is made only for a
+    pattern to be tried (whether any place matches does not depend on the order tried)."""
+    cdef Py_ssize_t n = len(text), i, j, size, lo = max(n - tail, 0)
+    cdef Text source = _text(text), t
     cdef Py_UCS4 c, after
-    cdef Py_UCS4 *backwards
+    cdef Py_UCS4 *backwards = NULL
     cdef bint candidate
     cdef str ends = None, reversed_ends = None
-    for i in range(min(head, n)):
-        scratch[size] = _at(source, i)
-        size += 1
+    size = _copy_text(source, 0, min(head, n), scratch)
     scratch[size], scratch[size + 1], scratch[size + 2] = u" ", u"…", u" "
     size += 3
-    for i in range(lo, n):
-        scratch[size] = _at(source, i)
-        size += 1
+    size += _copy_text(source, lo, n, scratch + size)
     t.kind, t.data, t.length = PyUnicode_4BYTE_KIND, scratch, size
     for i in range(size):
         c = scratch[i]
@@ -1032,17 +1394,14 @@ cdef bint _credited(str text, object opening_match, object closed_match,
                 ends = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, scratch, size)
             if opening_match(ends, i) is not None:
                 return True
-    backwards = scratch + size
-    for i in range(size):
-        backwards[i] = scratch[size - 1 - i]
-    r.kind, r.data, r.length = PyUnicode_4BYTE_KIND, backwards, size
-    for i in range(size):
-        c = backwards[i]
-        if ((c == u":" or c == u"/" or c == u"|" or c == u")") and _followed_by(r, i, lasts)
-                and _credit_run(r, i, firsts, lengths)):
+        if ((c == u":" or c == u"/" or c == u"|" or c == u")")
+                and _credit_run_before(scratch, i, firsts, lasts, lengths)):
             if reversed_ends is None:
+                backwards = scratch + size
+                for j in range(size):
+                    backwards[j] = scratch[size - 1 - j]
                 reversed_ends = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, backwards, size)
-            if closed_match(reversed_ends, i) is not None:
+            if closed_match(reversed_ends, size - 1 - i) is not None:
                 return True
     return False
 
@@ -1124,6 +1483,7 @@ def records(type cls, list columns):
             value = (<list>columns[j])[i]
             Py_INCREF(value)
             PyTuple_SET_ITEM(record, j, value)
+        _untrack_if_atomic(record, width)
         out.append(record)
     return out
 
@@ -1200,10 +1560,27 @@ cdef inline Py_ssize_t _span_end(Text t, Py_ssize_t lo) noexcept:
 cdef bint _key_holds(str key, TokenFilter *filter, frozenset tokens):
     """Whether a token of ``key`` (its tokens joined by single spaces) is in ``tokens``."""
     cdef Text t = _text(key)
+    if t.kind == PyUnicode_1BYTE_KIND:
+        return _key_units_hold(<const uint8_t *>t.data, t.length, key, filter, tokens)
+    if t.kind == PyUnicode_2BYTE_KIND:
+        return _key_units_hold(<const uint16_t *>t.data, t.length, key, filter, tokens)
+    return _key_units_hold(<const uint32_t *>t.data, t.length, key, filter, tokens)
+
+
+cdef bint _key_units_hold(const Unit *data, Py_ssize_t n, str key, TokenFilter *filter,
+                          frozenset tokens) except -1:
+    """``_key_holds`` over the key's code units: each token's ``_span_hash`` taken as its end
+    is looked for."""
     cdef Py_ssize_t lo = 0, hi
-    while lo < t.length:
-        hi = _span_end(t, lo)
-        if _may_hold(filter, t, lo, hi) and PyUnicode_Substring(key, lo, hi) in tokens:
+    cdef unsigned long long h
+    while lo < n:
+        h = 14695981039346656037ULL
+        hi = lo
+        while hi < n and data[hi] != 32:  # (a space)
+            h = (h ^ <unsigned long long>data[hi]) * 1099511628211ULL
+            hi += 1
+        h >>= 52
+        if (filter.bits[h >> 6] >> (h & 63)) & 1 and PyUnicode_Substring(key, lo, hi) in tokens:
             return True
         lo = hi + 1
     return False
@@ -1279,6 +1656,49 @@ def shape_columns(list features, Py_ssize_t long_line_words, Py_ssize_t prose_mi
     return prose, shaped
 
 
+cdef inline bint _cut_snippet(tuple item, Py_ssize_t snippet_max_words):
+    """``line_rules._cut_snippet``: ends with an ellipsis or unfinished, not too long."""
+    return <Py_ssize_t>item[F_WORDS] <= snippet_max_words and (
+        item[F_ELLIPSIS] or not item[F_TERMINAL]
+    )
+
+
+def teaser_pairs(list features, list named, list hinted, list shaped, object repeated_then_cut,
+                 object repeated, Py_ssize_t snippet_max_words):
+    """``line_rules.reference_teaser_pairs(features, named, hinted, shaped)``: the headline +
+    cut snippet pairs; a headline repeated is named ``repeated_then_cut`` with the cut snippet
+    after it, else hinted ``repeated`` (in the line order: a named line is skipped later)."""
+    cdef Py_ssize_t index, position, end, n = len(features)
+    cdef list pairs = []
+    cdef tuple head, following
+    cdef bint full
+    if len(named) != n or len(hinted) != n or len(shaped) != n:
+        raise ValueError("one name, hint and shape per line")
+    for index in range(n - 1):
+        if not shaped[index] or named[index] is not None:
+            continue
+        head = <tuple>features[index]
+        following = <tuple>features[index + 1]
+        if <str>following[F_KEY] == <str>head[F_KEY]:
+            full = (
+                index + 2 < n
+                and _cut_snippet(<tuple>features[index + 2], snippet_max_words)
+                and (index + 3 >= n or <str>(<tuple>features[index + 3])[F_KEY]
+                     != <str>(<tuple>features[index + 2])[F_KEY])
+            )
+            end = index + 3 if full else index + 2
+            for position in range(index, end):
+                if full:
+                    named[position] = repeated_then_cut
+                else:
+                    hinted[position] = repeated
+            continue
+        if (following[F_ELLIPSIS] and <Py_ssize_t>following[F_WORDS] <= snippet_max_words
+                and named[index + 1] is None):
+            pairs.append((index, index + 1))
+    return pairs
+
+
 def key_headline_again(list features, list out, frozenset tokens, object again_decision,
                        Py_ssize_t headline_max_words, double title_overlap,
                        double title_cover, Py_ssize_t long_line_chars):
@@ -1339,6 +1759,35 @@ def scan_comments(list features, list named, list prose, object header_match,
                 return i, found
             if (item[F_DATED] and words <= anchor_max_words
                     and time_search((<tuple>item[F_LINE])[L_TEXT])):
+                found.append(i)
+        if prose[i]:
+            prose_words += words
+    return n, found
+
+
+def gated_scan_comments(list features, list named, list prose, object header_match,
+                        object time_search, Py_ssize_t body_min_words, Py_ssize_t min_lines,
+                        Py_ssize_t anchor_max_words, Py_ssize_t header_max_words,
+                        str header_openers):
+    """``scan_comments``, ``header_match`` tried only on lines opening with a decimal digit or
+    one of ``header_openers`` (the characters a heading may start with, besides ``\\d``)."""
+    cdef Py_ssize_t i, n = len(features), prose_words = 0, words
+    cdef list found = [], keep = []
+    cdef tuple item
+    cdef str text
+    cdef Py_UCS4 first
+    cdef CharSet openers = _charset(header_openers, keep)
+    for i in range(n):
+        item = <tuple>features[i]
+        words = <Py_ssize_t>item[F_WORDS]
+        if prose_words >= body_min_words and named[i] is None:
+            text = <str>(<tuple>item[F_LINE])[L_TEXT]
+            if n - i > min_lines and words <= header_max_words and not item[F_TERMINAL]:
+                first = text[0] if len(text) else 0
+                if ((_decimal(first) or _in(&openers, first))
+                        and header_match(text) is not None):
+                    return i, found
+            if item[F_DATED] and words <= anchor_max_words and time_search(text):
                 found.append(i)
         if prose[i]:
             prose_words += words
@@ -1471,3 +1920,150 @@ def found_from(object match, str text, str openers):
         if _in(&starts, _at(t, i)) and match(text, i) is not None:
             return True
     return False
+
+
+def found_paired(object match, str text, str openers, str seconds, str solos):
+    """``found_from(match, text, openers)`` for a pattern each of whose matches is one of
+    ``solos`` alone or goes on with one of ``seconds``: a place is tried only when its
+    character is one of ``solos``, or one of ``openers`` followed by one of ``seconds``."""
+    cdef Text t = _text(text)
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    cdef list keep = []
+    cdef CharSet starts = _charset(openers, keep), nexts = _charset(seconds, keep)
+    cdef CharSet alone = _charset(solos, keep)
+    for i in range(t.length):
+        c = _at(t, i)
+        if not _in(&starts, c):
+            continue
+        if not (_in(&alone, c) or (i + 1 < t.length and _in(&nexts, _at(t, i + 1)))):
+            continue
+        if match(text, i) is not None:
+            return True
+    return False
+
+
+# --- the line model's decisions --------------------------------------------------------------
+
+cdef enum:
+    TREE_LANES = 8  # rows walked down each tree together (as ``_speedups.tree_sums``)
+    BOUND_EVERY = 2  # trees walked between two looks at whether every row is decided
+
+
+cdef inline int _verdict(double total, double most, double least, double low,
+                         double high) noexcept:
+    """1: keep, 0: drop, -1: not decided by the bounds (the sum so far ``total``, the most and
+    least the remaining trees can add, the cut's ``low``/``high`` edges)."""
+    if total + most < low:
+        return 0
+    if total + least > high:
+        return 1
+    return -1
+
+
+def open_row_decisions(const double[:, ::1] features, list named,
+                       const Py_ssize_t[:, ::1] node_feature, const double[:, ::1] node_threshold,
+                       const double[:, ::1] leaf_value, const double[::1] most_after,
+                       const double[::1] least_after, double cut, double margin):
+    """``line_model.LineModel.reference_open_decisions``: per row of ``features``, whether the
+    trees' P(keep) reaches the threshold whose log-odds is ``cut`` (False for a ``named`` row,
+    never walked). The trees are ``classify.Trees``' heap-ordered arrays, walked as
+    ``_speedups.tree_sums`` walks them (``TREE_LANES`` open rows down two trees together) and
+    summed in the same order. A group of rows stops early once each row's sum so far plus the
+    most (``most_after[k]``: the sum of the largest leaf of each tree from ``k`` on) or the
+    least the remaining trees can add leaves it more than ``margin`` below or above ``cut``
+    (the margin dwarfs any rounding of the sums). Returns (kept, near rows, their raw sums): a
+    row whose full sum lies within ``margin`` of ``cut`` is False in ``kept`` and listed in
+    ``near`` for the caller to decide with the reference's sigmoid."""
+    cdef Py_ssize_t n = features.shape[0], n_trees = node_feature.shape[0]
+    cdef Py_ssize_t n_leaves = leaf_value.shape[1], first_leaf = n_leaves - 1, depth = 0
+    cdef Py_ssize_t i, n_open = 0, group, lane, level, tree, width
+    cdef Py_ssize_t j[TREE_LANES]
+    cdef Py_ssize_t j2[TREE_LANES]
+    cdef const double *x[TREE_LANES]
+    cdef double total[TREE_LANES]
+    cdef const Py_ssize_t *feature
+    cdef const Py_ssize_t *feature2
+    cdef const double *threshold
+    cdef const double *threshold2
+    cdef const double *leaves
+    cdef const double *leaves2
+    cdef double low = cut - margin, high = cut + margin
+    cdef int verdict
+    cdef bint open_left
+    cdef list kept, near = [], raws = []
+    if len(named) != n:
+        raise ValueError("one named flag per row")
+    if node_threshold.shape[0] != n_trees or leaf_value.shape[0] != n_trees or n_trees == 0:
+        raise ValueError("one row of nodes, thresholds and leaves per tree")
+    if most_after.shape[0] != n_trees + 1 or least_after.shape[0] != n_trees + 1:
+        raise ValueError("bounds for every number of trees walked")
+    while (1 << depth) < n_leaves:
+        depth += 1
+    if node_feature.shape[1] < n_leaves - 1 or node_threshold.shape[1] < n_leaves - 1:
+        raise ValueError("a tree's nodes are fewer than its leaves")
+    kept = [False] * n
+    cdef Py_ssize_t *rows = <Py_ssize_t *>PyMem_Malloc((n + 1) * sizeof(Py_ssize_t))
+    if rows == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            if not named[i]:
+                rows[n_open] = i
+                n_open += 1
+        for group in range(0, n_open, TREE_LANES):
+            width = min(TREE_LANES, n_open - group)
+            for lane in range(TREE_LANES):
+                # (past the last open row, the last again: its sums are computed and dropped)
+                x[lane] = &features[rows[min(group + lane, n_open - 1)], 0]
+                total[lane] = 0.0
+            tree = 0
+            while tree + 1 < n_trees:
+                feature = &node_feature[tree, 0]
+                threshold = &node_threshold[tree, 0]
+                feature2 = &node_feature[tree + 1, 0]
+                threshold2 = &node_threshold[tree + 1, 0]
+                for lane in range(TREE_LANES):
+                    j[lane] = 0
+                    j2[lane] = 0
+                for level in range(depth):
+                    for lane in range(TREE_LANES):
+                        j[lane] = 2 * j[lane] + 2 - (x[lane][feature[j[lane]]] <= threshold[j[lane]])
+                        j2[lane] = 2 * j2[lane] + 2 - (x[lane][feature2[j2[lane]]] <= threshold2[j2[lane]])
+                leaves = &leaf_value[tree, 0]
+                leaves2 = &leaf_value[tree + 1, 0]
+                for lane in range(TREE_LANES):
+                    total[lane] += leaves[j[lane] - first_leaf]
+                    total[lane] += leaves2[j2[lane] - first_leaf]
+                tree += 2
+                if tree % BOUND_EVERY == 0:
+                    open_left = False
+                    for lane in range(width):
+                        if _verdict(total[lane], most_after[tree], least_after[tree], low,
+                                    high) < 0:
+                            open_left = True
+                            break
+                    if not open_left:
+                        break
+            if tree + 1 == n_trees:  # (an odd number of trees: the last one alone)
+                feature = &node_feature[tree, 0]
+                threshold = &node_threshold[tree, 0]
+                leaves = &leaf_value[tree, 0]
+                for lane in range(TREE_LANES):
+                    j[lane] = 0
+                for level in range(depth):
+                    for lane in range(TREE_LANES):
+                        j[lane] = 2 * j[lane] + 2 - (x[lane][feature[j[lane]]] <= threshold[j[lane]])
+                for lane in range(TREE_LANES):
+                    total[lane] += leaves[j[lane] - first_leaf]
+                tree += 1
+            for lane in range(width):
+                verdict = _verdict(total[lane], most_after[tree], least_after[tree], low, high)
+                if verdict == 1:
+                    kept[rows[group + lane]] = True
+                elif verdict < 0:  # (every tree walked: the sum is the full one)
+                    near.append(rows[group + lane])
+                    raws.append(total[lane])
+    finally:
+        PyMem_Free(rows)
+    return kept, near, raws

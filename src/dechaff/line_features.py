@@ -579,9 +579,9 @@ def _shifted(out: FloatArray, column: int, values: FloatArray, by: int) -> None:
         out[by:, column] = 0.0
 
 
-def _matrix_filler() -> Callable[..., None] | None:
-    """The compiled ``fill_matrix`` when it writes the columns and reads the fields we have."""
-    fill = compiled_line("fill_matrix")
+def _matrix_filler(name: str) -> Callable[..., Any] | None:
+    """The compiled filler ``name`` when it writes the columns and reads the fields we have."""
+    fill = compiled_line(name)
     if fill is None:
         return None
     from dechaff import _line_speedups
@@ -604,7 +604,23 @@ repeats), so the values are numpy's as in the reference."""
 _LOG1P_COLUMNS = ("log_words", "log_chars", "body_distance", "run_length", "since_prose",
                   "until_prose")
 """The columns that take the log1p of the first rows of ``_RAW_ROWS``, in that order."""
-_fill_matrix = _matrix_filler()
+LOG_TABLE_SIZE = 1 << 16
+"""Whole numbers below this take their logarithms from tables numpy filled (512 KiB each;
+a document with a larger count, such as a line of more characters, takes numpy's on its rows)."""
+
+
+def _log_tables() -> tuple[FloatArray, FloatArray]:
+    """(log1p, log) of every whole number below :data:`LOG_TABLE_SIZE`, by numpy (whose value
+    for a number is the same wherever it stands in an array: checked by the tests); log(0),
+    never looked up, is -inf."""
+    counts = np.arange(LOG_TABLE_SIZE, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        return np.log1p(counts), np.log(counts)
+
+
+_fill_matrix = _matrix_filler("fill_matrix")
+_fill_logged_matrix = _matrix_filler("fill_logged_matrix")
+_LOG1P_TABLE, _LOG_TABLE = _log_tables() if _fill_logged_matrix is not None else (None, None)
 
 
 def line_matrix(
@@ -613,7 +629,8 @@ def line_matrix(
     """One row per line, one column per name in :data:`LINE_FEATURE_NAMES`.
 
     ``named``: whether a rule removes the line; ``hints``: the kind a rule suggests ("" if none).
-    :func:`reference_line_matrix`, the per-line work compiled when the extension is there.
+    :func:`reference_line_matrix`, the per-line work compiled when the extension is there (the
+    logarithms too, from tables of numpy's values, when every count is in them).
     """
     n = len(features)
     if _fill_matrix is None or n == 0:
@@ -621,11 +638,16 @@ def line_matrix(
     out = np.empty((n, len(LINE_FEATURE_NAMES)))
     raw = np.empty((len(_RAW_ROWS), n))
     regions = body_regions(region_scores(features, named))
-    _fill_matrix(
+    arguments = (
         out, raw, list(features), list(named), list(hints), regions, LONG_LINE_WORDS,
         PROSE_MIN_WORDS, SHORT_LINE_WORDS, MAX_SEPARATORS, MAX_INDENT, DENSITY_WINDOW,
         REPEAT_WINDOW,
     )
+    if _fill_logged_matrix is not None:
+        if _fill_logged_matrix(*arguments, _LOG1P_TABLE, _LOG_TABLE, math.log1p(n)):
+            return out
+    else:
+        _fill_matrix(*arguments)
     logs = np.log1p(raw[: len(_LOG1P_COLUMNS)])
     out[:, _LOG1P_INDEX] = logs.T
     out[:, _COLUMN["log_repeats"]] = np.log(raw[-1])

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from itertools import compress, pairwise
+from typing import NamedTuple
 
 from dechaff.classify import Label
 from dechaff.line_features import (
@@ -153,6 +154,35 @@ _CONSENT_OPENERS = "ABCDENPSWZabcdenpswzſСсᲃ"
 """...``_CONSENT_RE``..."""
 _NEWSLETTER_OPENERS = "AINSainsİıſПп"
 """...and ``_NEWSLETTER_RE`` (checked against the patterns by the tests)."""
+_COPYRIGHT_SECONDS = "CLOSUclosuſСсᲃ"
+"""The characters a match of ``_COPYRIGHT_RE`` longer than one character may go on with (its
+alternatives' second characters, any case, as ``re`` has them)..."""
+_COPYRIGHT_SOLOS = "©"
+"""...and its one-character matches."""
+_COOKIE_SECONDS = "OoУу"
+"""The same for ``_COOKIE_RE``..."""
+_CONSENT_SECONDS = "ACEGIKORUXacegikoruxİıОоᲂ\u212a"
+"""...``_CONSENT_RE``..."""
+_NEWSLETTER_SECONDS = "BESUbesuſОоᲂ"
+"""...and ``_NEWSLETTER_RE`` (none of these has a one-character match; checked by the
+tests)."""
+
+
+class _Starts(NamedTuple):
+    """Where the matches of ``pattern`` may start: at one of ``solos``, or at one of
+    ``openers`` followed by one of ``seconds``."""
+
+    pattern: re.Pattern[str]
+    openers: str
+    seconds: str
+    solos: str
+
+
+_COPYRIGHT_STARTS = _Starts(_COPYRIGHT_RE, _COPYRIGHT_OPENERS, _COPYRIGHT_SECONDS,
+                            _COPYRIGHT_SOLOS)
+_COOKIE_STARTS = _Starts(_COOKIE_RE, _COOKIE_OPENERS, _COOKIE_SECONDS, "")
+_CONSENT_STARTS = _Starts(_CONSENT_RE, _CONSENT_OPENERS, _CONSENT_SECONDS, "")
+_NEWSLETTER_STARTS = _Starts(_NEWSLETTER_RE, _NEWSLETTER_OPENERS, _NEWSLETTER_SECONDS, "")
 _SHARE_WORDS = frozenset(
     "share shares sharing tweet facebook twitter x whatsapp linkedin pinterest reddit email e mail"
     " print telegram messenger flipboard tumblr vk weibo wechat xing pocket threads bluesky"
@@ -181,6 +211,9 @@ _COMMENT_HEADER_RE = re.compile(
     re.IGNORECASE,
 )
 """A comment section's heading: "34 responses to ...", "Comments (12)", "Leave a Reply"."""
+_COMMENT_HEADER_OPENERS = "ACJKLPRacjklprКк\u212a"
+"""The characters a comment heading may open with besides a decimal digit (the first letters
+of its alternatives, any case, as ``re`` has them; checked by the tests)."""
 AD_MIN_CHARS = 6
 """The shortest label ``_AD_RE`` matches ("annons", "mainos"): shorter lines are not tried."""
 _AD_OPENERS = "ACLMPRSWaclmprsw\u017f\u0420\u0440"
@@ -365,29 +398,36 @@ def _pattern(item: LineFeatures) -> Decision | None:
 def _notice(item: LineFeatures) -> Decision | None:
     """The notice patterns of :func:`_pattern`, for a line holding one of their tokens."""
     text = item.line.text
-    if _found(_COPYRIGHT_RE, _COPYRIGHT_OPENERS, text):
+    if _found(_COPYRIGHT_STARTS, text):
         return _COPYRIGHT
-    if _found(_COOKIE_RE, _COOKIE_OPENERS, text) and _found(_CONSENT_RE, _CONSENT_OPENERS, text):
+    if _found(_COOKIE_STARTS, text) and _found(_CONSENT_STARTS, text):
         return _COOKIE
     if _IMAGE_FILE_RE.match(text):
         return _IMAGE_FILE
     if item.words <= NAV_MAX_WORDS * 2 and _is_share(item.tokens):
         return _SHARE
-    if item.words <= HEADLINE_MAX_WORDS and _found(_NEWSLETTER_RE, _NEWSLETTER_OPENERS, text):
+    if item.words <= HEADLINE_MAX_WORDS and _found(_NEWSLETTER_STARTS, text):
         return _NEWSLETTER
     return None
 
 
-def _found(pattern: re.Pattern[str], openers: str, text: str) -> bool:
-    """``pattern.search(text) is not None``; compiled, only the places where a match may start
-    (a character of ``openers``) are tried."""
-    if _compiled_found is None:
-        return pattern.search(text) is not None
-    return _compiled_found(pattern.match, text, openers)
+def _found(starts: _Starts, text: str) -> bool:
+    """``starts.pattern.search(text) is not None``; compiled, only the places where a match may
+    start are tried (``found_paired``; ``found_from``, openers alone, in an older build)."""
+    if _compiled_paired is not None:
+        return _compiled_paired(
+            starts.pattern.match, text, starts.openers, starts.seconds, starts.solos
+        )
+    if _compiled_found is not None:
+        return _compiled_found(starts.pattern.match, text, starts.openers)
+    return starts.pattern.search(text) is not None
 
 
 _compiled_found: Callable[[Callable[[str, int], object], str, str], bool] | None = (
     compiled_line("found_from")
+)
+_compiled_paired: Callable[[Callable[[str, int], object], str, str, str, str], bool] | None = (
+    compiled_line("found_paired")
 )
 
 
@@ -496,6 +536,30 @@ def _teasers(
     """The full signature (a headline, the same headline again, a snippet cut short) is named;
     a headline repeated, headline + cut snippet pairs and headline lists are hinted
     (``prose``, ``shaped``: :func:`shape_columns`)."""
+    if _compiled_teasers is None:
+        pairs = reference_teaser_pairs(features, named, hinted, shaped)
+    else:
+        pairs = _compiled_teasers(
+            list(features), named, hinted, list(shaped), _REPEATED_THEN_CUT, _REPEATED,
+            SNIPPET_MAX_WORDS,
+        )
+    last_prose = _last_prose(features, prose)
+    for head_index, snippet_index in pairs:
+        if len(pairs) >= TEASER_MIN_PAIRS or head_index > last_prose:
+            hinted[head_index] = _PAIRED_HEADLINE
+            hinted[snippet_index] = _PAIRED_SNIPPET
+    _teaser_runs(features, hinted, last_prose, shaped)
+
+
+_REPEATED_THEN_CUT = Decision(Kind.TEASER, "headline repeated, then a cut snippet")
+_REPEATED = Decision(Kind.TEASER, "headline repeated")
+
+
+def reference_teaser_pairs(
+    features: Sequence[LineFeatures], named: Named, hinted: Named, shaped: Sequence[bool]
+) -> list[tuple[int, int]]:
+    """The headline + cut snippet pairs (their indices); a headline repeated is named with the
+    cut snippet after it, else hinted (the reference for the compiled pass)."""
     pairs: list[tuple[int, int]] = []
     n = len(features)
     for index in compress(range(n - 1), shaped):
@@ -510,18 +574,18 @@ def _teasers(
                 and (index + 3 >= n or features[index + 3].key != features[index + 2].key)
             )
             end = index + 3 if full else index + 2
-            reason = "headline repeated" + (", then a cut snippet" if full else "")
             for position in range(index, end):
-                (named if full else hinted)[position] = Decision(Kind.TEASER, reason)
+                if full:
+                    named[position] = _REPEATED_THEN_CUT
+                else:
+                    hinted[position] = _REPEATED
             continue
         if _snippet(following) and named[index + 1] is None:
             pairs.append((index, index + 1))
-    last_prose = _last_prose(features, prose)
-    for head_index, snippet_index in pairs:
-        if len(pairs) >= TEASER_MIN_PAIRS or head_index > last_prose:
-            hinted[head_index] = _PAIRED_HEADLINE
-            hinted[snippet_index] = _PAIRED_SNIPPET
-    _teaser_runs(features, hinted, last_prose, shaped)
+    return pairs
+
+
+_compiled_teasers: Callable[..., list[tuple[int, int]]] | None = compiled_line("teaser_pairs")
 
 
 def _last_prose(features: Sequence[LineFeatures], prose: Sequence[bool]) -> int:
@@ -642,7 +706,7 @@ def _comments(features: Sequence[LineFeatures], named: Named, prose: Sequence[bo
         start, found = _compiled_scan(
             list(features), named, prose, _COMMENT_HEADER_RE.match, _TIME_RE.search,
             COMMENT_BODY_MIN_WORDS, COMMENT_MIN_LINES, COMMENT_ANCHOR_MAX_WORDS,
-            COMMENT_HEADER_MAX_WORDS,
+            COMMENT_HEADER_MAX_WORDS, _COMMENT_HEADER_OPENERS,
         )
     anchors: dict[str, list[int]] = {}
     for index in found:
@@ -676,7 +740,9 @@ def reference_comment_scan(
     return len(features), found
 
 
-_compiled_scan: Callable[..., tuple[int, list[int]]] | None = compiled_line("scan_comments")
+_compiled_scan: Callable[..., tuple[int, list[int]]] | None = compiled_line(
+    "gated_scan_comments"
+)
 
 
 def _signatures(template: str, found: Sequence[int]) -> bool:
