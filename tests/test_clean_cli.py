@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,19 @@ def test_a_corrupt_gzip_text_file_is_reported(tmp_path: Path, capsys: Capture) -
     source.write_bytes(b"\x1f\x8b\x08\x00" + b"not deflate at all" * 10)
     assert main(["clean", str(source), "--no-progress"]) == 1
     assert "damaged gzip data" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_jsonl_on_stdin_plain_or_gzipped(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, compress: bool
+) -> None:
+    lines = [json.dumps({"id": i, "text": record()}) for i in range(3)]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    stdin = io.BufferedReader(io.BytesIO(gzip.compress(data) if compress else data))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stdin))
+    assert main(["clean", "-", "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    written = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in written] == [0, 1, 2]
+    assert written[0]["text"] == clean_text(record()).text
+    assert "cleaned 3 documents" in err

@@ -38,6 +38,8 @@ ATTRIBUTE_NAME = "dechaff__removed"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz", ".json.gz", ".gz")
 """Inputs read as JSON lines; every other file is one plain-text document."""
 STDIN = "-"
+PEEK_BYTES = 1 << 12
+"""How much of stdin (after gunzipping) is looked at to tell JSON lines from text."""
 GZIP_LEVEL = 1
 """Level 1 writes several times faster than gzip's default 6 (which took as long as cleaning
 the text itself on a 1 GB run) for output some 15 % larger; as ``dechaff run``'s shards."""
@@ -201,12 +203,16 @@ def _reason(exc: BaseException) -> str:
 def _open_input(name: str) -> Iterator[tuple[BinaryIO, bool]]:
     """(binary stream, whether it holds JSON lines); gzip recognised by its magic bytes."""
     if name == STDIN:
-        stream = sys.stdin.buffer
-        head = stream.peek(1 << 12)[: 1 << 12] if hasattr(stream, "peek") else b""
-        yield _maybe_gunzip(stream, head), head.lstrip()[:1] == b"{"
+        stream = _maybe_gunzip(sys.stdin.buffer, _peek(sys.stdin.buffer))
+        yield stream, _peek(stream).lstrip()[:1] == b"{"
         return
     with open(name, "rb") as handle:
         yield _maybe_gunzip(handle, handle.peek(2)[:2]), _is_jsonl(name)
+
+
+def _peek(stream: Any) -> bytes:
+    """The stream's first bytes, left unread (empty when it cannot peek)."""
+    return bytes(stream.peek(PEEK_BYTES)[:PEEK_BYTES]) if hasattr(stream, "peek") else b""
 
 
 def _maybe_gunzip(stream: Any, head: bytes) -> BinaryIO:
