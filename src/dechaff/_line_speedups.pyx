@@ -235,12 +235,14 @@ cdef inline long _fold(Py_UCS4 c) except -3:
     return _FOLDS[code]
 
 
-cdef object _mapped_key(Text t, bint collapse, Py_ssize_t *parts):
-    """The key of a line from its characters folded one by one: ``" ".join(
-    _WORD_RE.findall(text.casefold()))``, or with ``collapse`` ``" ".join(text.casefold().split())``
-    (``parts`` then receives the number of parts); None when a character folds to several (the
-    caller folds the whole text). Casefolding maps each character on its own, so folding them
-    one at a time gives the same string."""
+cdef object _joined_runs(Text t, bint collapse, bint fold, Py_ssize_t *parts):
+    """The runs of a line's characters joined by one space: with ``collapse`` the runs of
+    non-space (``" ".join(text.split())``), else the runs of ``\\w`` (``" ".join(
+    _WORD_RE.findall(text))``); ``parts`` receives the number of runs. With ``fold`` each
+    character is casefolded on the way, giving the key of ``text.casefold()``, or None when a
+    character folds to several (the caller then folds the whole text and joins without
+    ``fold``). Casefolding maps each character on its own, so folding them one at a time
+    gives the same string."""
     cdef Py_ssize_t i, size = 0
     cdef long folded
     cdef Py_UCS4 c
@@ -251,10 +253,12 @@ cdef object _mapped_key(Text t, bint collapse, Py_ssize_t *parts):
     parts[0] = 0
     try:
         for i in range(t.length):
-            folded = _fold(_at(t, i))
-            if folded == FOLD_SEVERAL:
-                return None
-            c = <Py_UCS4>folded
+            c = _at(t, i)
+            if fold:
+                folded = _fold(c)
+                if folded == FOLD_SEVERAL:
+                    return None
+                c = <Py_UCS4>folded
             keep = not _space(c) if collapse else _word(c)
             if keep:
                 if not inside:
@@ -267,64 +271,6 @@ cdef object _mapped_key(Text t, bint collapse, Py_ssize_t *parts):
                 size += 1
             else:
                 inside = False
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, size)
-    finally:
-        PyMem_Free(buffer)
-
-
-cdef str _folded_key(str folded):
-    """``" ".join(_WORD_RE.findall(folded))``: the runs of ``\\w`` characters, one space
-    between two (no token object made)."""
-    cdef Text t = _text(folded)
-    cdef Py_ssize_t i, size = 0
-    cdef Py_UCS4 c
-    cdef bint inside = False
-    # (a key is never longer than the text: each space stands for one character or more)
-    cdef Py_UCS4 *buffer = <Py_UCS4 *>PyMem_Malloc((t.length + 1) * sizeof(Py_UCS4))
-    if buffer == NULL:
-        raise MemoryError()
-    try:
-        for i in range(t.length):
-            c = _at(t, i)
-            if _word(c):
-                if not inside:
-                    if size:
-                        buffer[size] = u" "
-                        size += 1
-                    inside = True
-                buffer[size] = c
-                size += 1
-            else:
-                inside = False
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, size)
-    finally:
-        PyMem_Free(buffer)
-
-
-cdef str _collapsed(str folded, Py_ssize_t *parts):
-    """``" ".join(folded.split())``; ``parts`` receives ``len(folded.split())``."""
-    cdef Text t = _text(folded)
-    cdef Py_ssize_t i, size = 0
-    cdef Py_UCS4 c
-    cdef bint inside = False
-    cdef Py_UCS4 *buffer = <Py_UCS4 *>PyMem_Malloc((t.length + 1) * sizeof(Py_UCS4))
-    if buffer == NULL:
-        raise MemoryError()
-    parts[0] = 0
-    try:
-        for i in range(t.length):
-            c = _at(t, i)
-            if _space(c):
-                inside = False
-            else:
-                if not inside:
-                    inside = True
-                    if parts[0]:
-                        buffer[size] = u" "
-                        size += 1
-                    parts[0] += 1
-                buffer[size] = c
-                size += 1
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buffer, size)
     finally:
         PyMem_Free(buffer)
@@ -400,7 +346,7 @@ cdef int _short_facts(const Unit *data, Py_ssize_t n, bint ascii, unsigned char 
                       Py_UCS4 *wide, ShortFacts *out) except -1:
     """The facts ``_line_columns`` takes from a line short enough to have a ``\\w`` key, in one
     pass: the key (as ``_ascii_key`` into ``buffer`` for an ASCII line, else as
-    ``_mapped_key`` into ``wide``), ``_parts``, the CJK characters (``_is_cjk``) and the
+    ``_joined_runs`` into ``wide``), ``_parts``, the CJK characters (``_is_cjk``) and the
     character shares and initials of the cue loop, each counted as there."""
     cdef Py_ssize_t i, size = 0
     cdef Py_UCS4 c, folded_c
@@ -520,11 +466,11 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
     cdef list words_col = [], chars_col = [], terminal_col = [], ellipsis_col = [], cut_col = []
     cdef list colon_col = [], digit_col = [], letter_col = [], upper_col = [], capital_col = []
     cdef list separator_col = [], key_col = []
-    cdef str text, key
+    cdef str text, key, folded_text
     cdef object mapped
     cdef Text t
     cdef ShortFacts f
-    cdef Py_ssize_t n, i, j, parts, words, cjk, total, letters, upper, digits
+    cdef Py_ssize_t n, i, j, parts, words, cjk, total, letters, upper, digits, unused
     cdef Py_ssize_t initial_alpha, initial_upper
     cdef bint terminal, ellipsis, cut, at_start, ascii
     cdef Py_UCS4 c
@@ -542,7 +488,8 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
             else:
                 _short_facts(<const uint32_t *>t.data, n, ascii, buffer, wide, &f)
             if f.several:
-                key = _folded_key(text.casefold())
+                folded_text = text.casefold()  # (kept alive while its characters are read)
+                key = _joined_runs(_text(folded_text), False, False, &unused)
             elif ascii:
                 key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, f.size)
             else:
@@ -553,8 +500,11 @@ cdef tuple _line_columns(list texts, Py_ssize_t long_line_chars,
                 words = parts + f.cjk // cjk_chars_per_word
         else:
             # (casefolding keeps every space a space and makes none: the same parts)
-            mapped = _mapped_key(t, True, &parts)
-            key = _collapsed(text.casefold(), &parts) if mapped is None else <str>mapped
+            mapped = _joined_runs(t, True, True, &parts)
+            if mapped is None:
+                folded_text = text.casefold()
+                mapped = _joined_runs(_text(folded_text), True, False, &parts)
+            key = <str>mapped
             # words: whitespace parts, plus half the CJK characters of a line with few spaces
             words = parts
             if parts * spaced_chars_per_word < n and not ascii:

@@ -269,14 +269,9 @@ def _mark_labels(page: Page, labels: list[Label]) -> None:
 def _ad_slots(page: Page) -> set[int]:
     """Elements named as ads ("ad", "sponsored", "promo", ...) that hold no prose: an element
     with paragraphs under such a name is a story (a post in a "promo" category), not a slot."""
-    named = page.names_matching(_AD_TOKENS)
-    if not any(named):
-        return set()
-    table = page.table
+    paragraphs = page.table.n_paragraphs
     return {
-        i
-        for i in np.flatnonzero(table.arrays.n_blocks).tolist()
-        if named[table.name[i]] and table.n_paragraphs[i] < AD_SLOT_MAX_PARAGRAPHS
+        i for i in page.elements_named(_AD_TOKENS) if paragraphs[i] < AD_SLOT_MAX_PARAGRAPHS
     }
 
 
@@ -312,13 +307,9 @@ def _furniture(page: Page) -> set[int]:
     """Blocks in the template's furniture: navigation, footers, forms, asides (by tag), and
     elements named as a sidebar, a post's metadata box or a footer."""
     out = {b.index for b in page.blocks if b.flags & _FURNITURE_FLAGS}
-    named = page.names_matching(_FURNITURE_NAME)
-    if not any(named):
-        return out
     table = page.table
-    for i in np.flatnonzero(table.arrays.n_blocks).tolist():
-        if named[table.name[i]]:
-            out.update(range(table.first_block[i], table.last_block[i] + 1))
+    for i in page.elements_named(_FURNITURE_NAME):
+        out.update(range(table.first_block[i], table.last_block[i] + 1))
     return out
 
 
@@ -437,8 +428,8 @@ def _drop_template_boxes(page: Page, labels: list[Label]) -> None:
     are the template's, not the article's, unless that element holds the headline (a site
     that names its whole layout "sidebar") or, on a page without a headline, much of its
     prose."""
-    named = page.names_matching(_TEMPLATE_BOX_NAME)
-    if not any(named):
+    boxes = page.elements_named(_TEMPLATE_BOX_NAME)
+    if not boxes:
         return
     table = page.table
     headline = _headline(labels)
@@ -446,9 +437,7 @@ def _drop_template_boxes(page: Page, labels: list[Label]) -> None:
                       for b in page.blocks], float)
     held = page.subtree_sum(prose)
     total = float(prose.sum())
-    for i in np.flatnonzero(table.arrays.n_blocks).tolist():
-        if not named[table.name[i]]:
-            continue
+    for i in boxes:
         first, last = table.first_block[i], table.last_block[i]
         if first <= headline <= last:
             continue

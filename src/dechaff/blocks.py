@@ -362,6 +362,7 @@ class Page:
     _memo: dict[tuple[object, NameTest], list[bool]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _holders: list[int] | None = field(default=None, repr=False, compare=False)
     _live: set[int] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -409,11 +410,26 @@ class Page:
             self._memo[("names", test)] = hits
         return hits
 
+    def elements_named(self, test: NameTest) -> list[int]:
+        """The elements with some block below them whose class/id name ``test`` matches (see
+        ``names_matching``), in document order."""
+        hits = self.names_matching(test)
+        if not any(hits):
+            return []
+        name = self.table.name
+        return [i for i in self._block_holders() if hits[name[i]]]
+
+    def _block_holders(self) -> list[int]:
+        """The elements with some block below them, in document order."""
+        if self._holders is None:
+            self._holders = np.flatnonzero(self.table.arrays.n_blocks).tolist()
+        return self._holders
+
     def _live_names(self) -> set[int]:
         """The names of the elements with some block below them."""
         if self._live is None:
-            table = self.table
-            self._live = {table.name[i] for i in np.flatnonzero(table.arrays.n_blocks).tolist()}
+            name = self.table.name
+            self._live = {name[i] for i in self._block_holders()}
         return self._live
 
     def named_near(self, test: NameTest, levels: int) -> list[bool]:

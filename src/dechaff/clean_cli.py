@@ -325,17 +325,16 @@ def _passthrough(
         return line + b"\n"
     identifier = record.get("id") if record is not None else None
     empty: dict[str, object] = {ATTRIBUTE_NAME: []}
-    return json_line({"id": identifier, "line": number, "attributes": empty},
-                     not _READER.non_finite)
+    return _record_line({"id": identifier, "line": number, "attributes": empty})
 
 
 def _render(record: dict[str, Any], cleaned: Cleaned, settings: Settings) -> bytes:
     if settings.attributes:
         attributes = {"id": record.get("id"), "attributes": {ATTRIBUTE_NAME: _spans(cleaned)}}
-        return json_line(attributes, not _READER.non_finite)
+        return _record_line(attributes)
     if settings.output_format == "txt":
         return _text_bytes(cleaned.text + "\n\n") if cleaned.text else b""
-    return json_line({**record, settings.field: cleaned.text}, not _READER.non_finite)
+    return _record_line({**record, settings.field: cleaned.text})
 
 
 def _spans(cleaned: Cleaned) -> list[list[int | str]]:
@@ -347,6 +346,11 @@ def _removed_records(cleaned: Cleaned) -> list[dict[str, int | str]]:
         {"kind": s.kind, "start": s.start, "end": s.end, "reason": s.reason}
         for s in cleaned.removed
     ]
+
+
+def _record_line(value: dict[str, Any]) -> bytes:
+    """``value`` (built from the record just parsed) as a JSON line, written exactly."""
+    return json_line(value, not _READER.non_finite)
 
 
 def _text_bytes(text: str) -> bytes:
