@@ -152,6 +152,18 @@ def test_fifty_megabyte_page_is_truncated_in_bounded_time() -> None:
     assert elapsed < BIG_PAGE_SECONDS
 
 
+def test_fifty_megabyte_hidden_page_is_read_as_shown_in_bounded_time() -> None:
+    """No text shown: the app-shell fallback parses the page a second time, still bounded."""
+    paragraph = b"<p>" + b"Words of a paragraph that only scripts would reveal. " * 20 + b"</p>\n"
+    page = b"<html><body><div hidden>" + paragraph * (BIG_PAGE_BYTES // len(paragraph) + 1)
+    start = time.perf_counter()
+    article = extract_or_documented_error(page)
+    elapsed = time.perf_counter() - start
+    del page
+    assert article is None or article.truncated
+    assert elapsed < BIG_PAGE_SECONDS
+
+
 def test_fifty_megabyte_str_is_truncated() -> None:
     page = "<p>" + "x" * BIG_PAGE_BYTES + "</p>"
     article = extract_or_documented_error(page)

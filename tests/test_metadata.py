@@ -151,6 +151,19 @@ def test_keywords_meta_split_deduplicated_and_limited() -> None:
 # ---------------------------------------------------------------- microdata and bylines
 
 
+def test_discussion_declared_by_json_ld_or_microdata() -> None:
+    posting = ld({"@context": "https://schema.org", "@type": "DiscussionForumPosting",
+                  "headline": "Which lens?"})
+    assert meta_of(page(head=posting)).discussion
+    graph = ld({"@graph": [{"@type": "WebSite"}, {"@type": ["QAPage"], "name": "Q"}]})
+    assert meta_of(page(head=graph)).discussion
+    microdata = '<div itemscope itemtype="http://schema.org/DiscussionForumPosting"><h1>T</h1></div>'
+    assert meta_of(page(body=microdata)).discussion
+    article = ld({"@type": "NewsArticle", "headline": "Not a thread"})
+    breadcrumbs = '<h1 itemscope itemtype="https://schema.org/BreadcrumbList">Home</h1>'
+    assert not meta_of(page(head=article, body=breadcrumbs)).discussion
+
+
 def test_microdata_author_and_date() -> None:
     body = """<article><h1 itemprop="headline">Micro</h1>
       <span itemprop="author" itemscope><span itemprop="name">Lee Chan</span></span>

@@ -11,18 +11,22 @@ from typing import Literal
 
 from dechaff.article import Article
 from dechaff.assemble import assemble
-from dechaff.blocks import cut_blocks
+from dechaff.blocks import Page, cut_blocks
 from dechaff.classify import THRESHOLDS, Label, default_model
 from dechaff.decode import DEFAULT_MAX_BYTES, decode
 from dechaff.errors import InputError
 from dechaff.metadata import extract_metadata
-from dechaff.parse import parse
+from dechaff.parse import parse, shown_html
 from dechaff.render import body_pictures, render_html, render_markdown, render_text
 
 Favor = Literal["precision", "balanced", "recall"]
 FAVORS: tuple[Favor, ...] = ("precision", "balanced", "recall")
 Format = Literal["text", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html")
+
+SHELL_MAX_CHARS = 500
+"""A page showing less text than this is an app shell: its content, if any, is what scripts
+reveal or what a browser with scripts off shows, so that view is cut when it holds more."""
 
 
 def _as_html(page: str | bytes, max_bytes: int, http_charset: str | None) -> tuple[str, bool]:
@@ -34,6 +38,16 @@ def _as_html(page: str | bytes, max_bytes: int, http_charset: str | None) -> tup
             return page[:max_bytes], True
         return page, False
     raise InputError(f"page must be str or bytes, not {type(page).__name__}")
+
+
+def _shown_blocks(html: str, blocks: Page, include_links: bool, include_images: bool) -> Page:
+    """An app shell's blocks: those of the page as shown (see ``parse.shown_html``) when that
+    view holds more text than the static one."""
+    shown = shown_html(html)
+    if shown == html:
+        return blocks
+    page = cut_blocks(parse(shown), include_links=include_links, include_images=include_images)
+    return page if page.total_chars > blocks.total_chars else blocks
 
 
 def extract(
@@ -66,6 +80,8 @@ def extract(
     tree = parse(html)
     meta = extract_metadata(tree, url)
     blocks = cut_blocks(tree, include_links=include_links, include_images=include_images)
+    if blocks.total_chars < SHELL_MAX_CHARS:
+        blocks = _shown_blocks(html, blocks, include_links, include_images)
     model = default_model()
     probs = model.classify(blocks, meta.title).tolist()
     parts = assemble(blocks, probs, meta, THRESHOLDS[favor], include_tables=include_tables)

@@ -38,6 +38,8 @@ class Metadata:
     url: str | None = None
     image: str | None = None
     tags: tuple[str, ...] = ()
+    discussion: bool = False
+    """The page declares itself a discussion (a forum thread, a Q&A page)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from dechaff.blocks import (
     IN_ASIDE,
     IN_FOOTER,
     IN_FORM,
+    IN_LIST,
     IN_NAV,
     IN_TABLE,
     IN_TIME,
@@ -99,6 +100,10 @@ prose is the article."""
 
 CORE_BODY_SHARE = 0.85
 """The body's core is the deepest element holding this share of the body text."""
+SURE_PROBABILITY = 0.8
+"""P(main) of a paragraph the model is sure of: where such paragraphs sit is the article."""
+SURE_MIN_PARAGRAPHS = 2
+"""Sure paragraphs needed to place the article by them (one could be a lone blurb)."""
 STRAY_MAX_CHARS = 100
 """Outside the core, lines shorter than this are widget furniture..."""
 STRAY_LINK_DENSITY = 0.5
@@ -223,11 +228,11 @@ def assemble(
     _mark_headline(page, labels, meta)
     _mark_bylines(blocks, labels, meta)
     captions = _mark_captions(page, labels)
-    comment_blocks = _mark_comments(page, labels)
+    comment_blocks = _mark_comments(page, probs, labels, meta.discussion)
     related = _mark_teasers(page, labels, meta.url)
     _drop_template_boxes(page, labels)
     _drop_orphan_headings(page, labels)
-    _drop_outside_core(page, labels)
+    _drop_outside_core(page, probs, labels)
     if _fill_gaps(page, probs, labels):
         _mark_labels(page, labels)
     _relax_if_empty(page, probs, labels)
@@ -357,27 +362,45 @@ def _mark_headline(page: Page, labels: list[Label], meta: Metadata) -> None:
     _drop_kickers(page, labels)
 
 
-def _drop_outside_core(page: Page, labels: list[Label]) -> None:
+def _drop_outside_core(page: Page, probs: list[float], labels: list[Label]) -> None:
     """Short or link-heavy body blocks outside the element that holds most of the body are
     stray widget lines (classless sidebars), not part of the article. Headings are left to
-    the orphan-heading rule: a section title may sit just outside the body's container."""
+    the orphan-heading rule: a section title may sit just outside the body's container.
+
+    Where the article's surest paragraphs sit says more than where most body text sits: a
+    sidebar of many middling blocks (a blogroll, a reading list) can outweigh a short post.
+    So when there are such paragraphs, the core is the element holding them; short blocks
+    outside it go when they are also outside the body's bulk, or are middling list items."""
     main = [b for b in page.blocks if labels[b.index] is Label.MAIN]
-    total = sum(b.chars for b in main)
-    if total == 0:
+    if not main:
         return
-    table = page.table
-    held = page.subtree_sum(
-        np.array([b.chars if labels[b.index] is Label.MAIN else 0 for b in page.blocks], float)
-    )
-    candidates = np.flatnonzero(held >= CORE_BODY_SHARE * total)
-    depth = np.asarray(table.depth)[candidates]
-    core = int(candidates[np.argmax(depth)])
-    first, last = table.first_block[core], table.last_block[core]
+    bulk = _core(page, main)
+    sure = [
+        b for b in main
+        if probs[b.index] >= SURE_PROBABILITY and b.chars >= PROSE_MIN_CHARS and not b.heading_level
+    ]
+    core = _core(page, sure) if len(sure) >= SURE_MIN_PARAGRAPHS else bulk
     for b in main:
-        if first <= b.index <= last or b.heading_level:
+        if core[0] <= b.index <= core[1] or b.heading_level:
             continue
-        if b.chars < STRAY_MAX_CHARS or b.link_density > STRAY_LINK_DENSITY:
+        if b.chars >= STRAY_MAX_CHARS and b.link_density <= STRAY_LINK_DENSITY:
+            continue
+        in_bulk = bulk[0] <= b.index <= bulk[1]
+        if not in_bulk or (b.flags & IN_LIST and probs[b.index] < SURE_PROBABILITY):
             labels[b.index] = Label.BOILERPLATE
+
+
+def _core(page: Page, blocks: list[Block]) -> tuple[int, int]:
+    """The first and last block of the deepest element holding ``CORE_BODY_SHARE`` of the
+    characters of ``blocks``."""
+    weights = np.zeros(len(page.blocks))
+    for b in blocks:
+        weights[b.index] = b.chars
+    held = page.subtree_sum(weights)
+    candidates = np.flatnonzero(held >= CORE_BODY_SHARE * float(weights.sum()))
+    table = page.table
+    core = int(candidates[np.argmax(np.asarray(table.depth)[candidates])])
+    return table.first_block[core], table.last_block[core]
 
 
 def _fill_gaps(page: Page, probs: list[float], labels: list[Label]) -> bool:
@@ -527,11 +550,26 @@ def _near_main(labels: list[Label], i: int) -> bool:
     return any(labels[j] is Label.MAIN for j in range(lo, hi))
 
 
-def _mark_comments(page: Page, labels: list[Label]) -> list[Block]:
+def _prose_above(page: Page, probs: list[float], first: Block) -> bool:
+    """Whether a block before ``first`` is prose that a relaxed pass could take as body."""
+    furniture = _furniture(page)
+    return any(
+        probs[b.index] >= RELAXED_THRESHOLDS[-1]
+        and b.chars >= PROSE_MIN_CHARS
+        and b.link_density < PROSE_MAX_LINK_DENSITY
+        and b.index not in furniture
+        for b in page.blocks[: first.index]
+    )
+
+
+def _mark_comments(
+    page: Page, probs: list[float], labels: list[Label], discussion: bool
+) -> list[Block]:
     """Blocks inside a comment-named container, unless that container holds most of the body."""
     main_total = sum(b.chars for b in page.blocks if labels[b.index] is Label.MAIN)
     verdict: dict[int, bool] = {}
     out = []
+    before: list[Label] = []
     inside = page.inside_named(COMMENT_NAME_RE)
     for b in page.blocks:
         if not inside[b.element] or labels[b.index] in (Label.TITLE, Label.CAPTION):
@@ -540,10 +578,27 @@ def _mark_comments(page: Page, labels: list[Label]) -> list[Block]:
             if container not in verdict:
                 verdict[container] = _is_comment_section(page, labels, container, main_total)
             if verdict[container]:
+                before.append(labels[b.index])
                 labels[b.index] = Label.COMMENT
                 out.append(b)
                 break
+    if discussion and _posts_are_content(page, probs, out, before, main_total):
+        for b, label in zip(out, before, strict=True):
+            labels[b.index] = label
+        return []
     return out
+
+
+def _posts_are_content(
+    page: Page, probs: list[float], out: list[Block], before: list[Label], main_total: int
+) -> bool:
+    """On a page that says it is a discussion: whether nothing but the comments is body and
+    no article above them would be found by a relaxed pass (then its posts are the content)."""
+    posts = [b for b, label in zip(out, before, strict=True) if label is Label.MAIN]
+    chars = sum(b.chars for b in posts)
+    return main_total - chars < MIN_BODY_CHARS <= chars and not _prose_above(
+        page, probs, posts[0]
+    )
 
 
 def _is_comment_section(page: Page, labels: list[Label], container: int, main_total: int) -> bool:

@@ -194,8 +194,12 @@ _OFF_ARTICLE_PARTS = _words(
     "nav navbar navigation menu footer widget widgets promo latest more share social "
     "newsletter subscribe signup cookie ad ads advert advertisement"
 )
+DISCUSSION_TYPES = frozenset({"DiscussionForumPosting", "QAPage"})
+"""schema.org types that declare the page a discussion: its posts are its content."""
+
 _SOURCES_SELECTOR = (
-    'meta[content], link[href], base[href], script[type*="ld+json" i], h1, title'
+    'meta[content], link[href], base[href], script[type*="ld+json" i], h1, title, '
+    + ", ".join(f'[itemtype*="{name}"]' for name in sorted(DISCUSSION_TYPES))
 )
 _OPAQUE_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "select"})
 _CLASS_PARTS = re.compile(r"[^a-z0-9]+")
@@ -267,6 +271,8 @@ class _Page:
     ld: LdData
     entities: tuple[dict[str, Any], ...]
     h1s: tuple[tuple[LexborNode, str], ...]
+    discussion_markup: bool = False
+    """Whether microdata declares one of ``DISCUSSION_TYPES``."""
     headline: LexborNode | None = None
     shared: frozenset[int] = frozenset()
 
@@ -315,7 +321,13 @@ def _extract(tree: LexborHTMLParser, url: str | None) -> Metadata:
         url=canonical,
         image=_image(page, canonical),
         tags=_tags(page),
+        discussion=_discussion(page),
     )
+
+
+def _discussion(page: _Page) -> bool:
+    """Whether the page declares itself a discussion (JSON-LD or microdata)."""
+    return page.discussion_markup or any(page.ld.of_types(DISCUSSION_TYPES))
 
 
 # ---------------------------------------------------------------- sources
@@ -328,6 +340,7 @@ def _read_page(tree: LexborHTMLParser, url: str | None) -> _Page:
     scripts: list[str] = []
     headings: list[tuple[LexborNode, str]] = []
     title: str | None = None
+    discussion = False
     for node in tree.css(_SOURCES_SELECTOR):
         tag = node.tag
         if tag == "meta":
@@ -342,9 +355,11 @@ def _read_page(tree: LexborHTMLParser, url: str | None) -> _Page:
                 headings.append((node, text))
         elif tag == "title" and title is None and _outside_svg(node):
             title = _clean(node.text())
+        elif tag not in ("h1", "title"):
+            discussion = True  # (other elements are selected for their discussion itemtype)
     ld = parse_blocks(scripts)
     ranked = tuple(_order_entities(ld, url))
-    return _Page(tree, url, metas, links, title, ld, ranked, tuple(headings))
+    return _Page(tree, url, metas, links, title, ld, ranked, tuple(headings), discussion)
 
 
 def _add_meta(metas: dict[str, list[str]], attrs: dict[str, str | None]) -> None:

@@ -27,6 +27,10 @@ SELF_CLOSING_TAGS = frozenset(
 )
 """Elements the parser closes implicitly when a sibling starts, so unclosed ones stay shallow."""
 
+_NOSCRIPT_RE = re.compile(r"<(/?)noscript\b", re.IGNORECASE)
+_HIDDEN_ATTR_RE = re.compile(r"(<[a-zA-Z][^<>]*?\s)hidden(?=[\s=/>])", re.IGNORECASE)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
 _SHALLOW = "|".join(sorted(VOID_TAGS | SELF_CLOSING_TAGS))
 _QUICK_TAG_RE = re.compile(rf"<(/?)(?!(?:{_SHALLOW})[\s/>])[a-zA-Z]")
 _STEP = {"": 1, "/": -1}
@@ -38,6 +42,17 @@ def parse(html: str) -> LexborHTMLParser:
     if html.count("<") > MAX_NESTING and approximate_depth(html) > MAX_NESTING:
         html = flatten_deep_nesting(html, MAX_NESTING)
     return LexborHTMLParser(html)
+
+
+def shown_html(html: str) -> str:
+    """The page as a reader sees it once scripts have run or with scripts off: ``<noscript>``
+    content as ordinary markup (a ``<div>``: forum software serves whole threads there for
+    crawlers) and elements hidden until the page's scripts reveal them (the ``hidden``
+    attribute, ``display: none``, ``visibility: hidden``: streamed server rendering parks the
+    article in such an element) shown. The same string when there is nothing to show."""
+    html = _NOSCRIPT_RE.sub(r"<\1div", html)
+    html = _HIDDEN_ATTR_RE.sub(r"\1data-hidden", html)
+    return _HIDDEN_STYLE_RE.sub("display: revert", html)
 
 
 def approximate_depth(html: str) -> int:
