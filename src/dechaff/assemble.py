@@ -100,6 +100,8 @@ prose is the article."""
 
 CORE_BODY_SHARE = 0.85
 """The body's core is the deepest element holding this share of the body text."""
+ARTICLE_BOX_SHARE = 0.5
+"""An element named as the article's body is where the article is when it holds half of it."""
 SURE_PROBABILITY = 0.8
 """P(main) of a paragraph the model is sure of: where such paragraphs sit is the article."""
 SURE_MIN_PARAGRAPHS = 2
@@ -154,6 +156,11 @@ _POST_LIST_NAME = re.compile(
 )
 """A box of other posts named as such ("related-posts", "recent_posts", "related-articles"):
 the blog engines' and their plugins' own class names, exact words only."""
+_ARTICLE_BOX_NAME = re.compile(
+    r"(?<![\w-])(?:entry|post|article|story)[-_]?(?:content|body|text)(?![\w-])"
+)
+"""Names publishers give the element holding an article's body (``entry-content``,
+``post-body``, ``articleBody``, ``story_text``), as whole words."""
 _TEMPLATE_BOX_NAME = re.compile(
     f"{_SIDEBAR_NAME.pattern}|{_POST_BOX_NAME.pattern}|{_NOCONTENT_NAME.pattern}|"
     f"{_POST_LIST_NAME.pattern}"
@@ -367,27 +374,53 @@ def _drop_outside_core(page: Page, probs: list[float], labels: list[Label]) -> N
     stray widget lines (classless sidebars), not part of the article. Headings are left to
     the orphan-heading rule: a section title may sit just outside the body's container.
 
-    Where the article's surest paragraphs sit says more than where most body text sits: a
-    sidebar of many middling blocks (a blogroll, a reading list) can outweigh a short post.
-    So when there are such paragraphs, the core is the element holding them; short blocks
-    outside it go when they are also outside the body's bulk, or are middling list items."""
+    Two things place the article better than where most body text sits, since a sidebar of
+    many middling blocks (a blogroll, a reading list) can outweigh a short post: an element
+    the page names as the article's body (``entry-content``, ``post-body``, ...) holding much
+    of the body, then the element holding the paragraphs the model is sure of. Outside the
+    latter, short blocks go only when they are also outside the body's bulk, or are middling
+    list items."""
     main = [b for b in page.blocks if labels[b.index] is Label.MAIN]
     if not main:
         return
     bulk = _core(page, main)
-    sure = [
-        b for b in main
-        if probs[b.index] >= SURE_PROBABILITY and b.chars >= PROSE_MIN_CHARS and not b.heading_level
-    ]
-    core = _core(page, sure) if len(sure) >= SURE_MIN_PARAGRAPHS else bulk
+    core = _article_box(page, main)
+    guard: tuple[int, int] | None = None
+    if core is None:
+        sure = [
+            b for b in main
+            if probs[b.index] >= SURE_PROBABILITY
+            and b.chars >= PROSE_MIN_CHARS
+            and not b.heading_level
+        ]
+        core = _core(page, sure) if len(sure) >= SURE_MIN_PARAGRAPHS else bulk
+        guard = bulk if core != bulk else None
     for b in main:
         if core[0] <= b.index <= core[1] or b.heading_level:
             continue
         if b.chars >= STRAY_MAX_CHARS and b.link_density <= STRAY_LINK_DENSITY:
             continue
-        in_bulk = bulk[0] <= b.index <= bulk[1]
-        if not in_bulk or (b.flags & IN_LIST and probs[b.index] < SURE_PROBABILITY):
+        in_guard = guard is not None and guard[0] <= b.index <= guard[1]
+        if not in_guard or (b.flags & IN_LIST and probs[b.index] < SURE_PROBABILITY):
             labels[b.index] = Label.BOILERPLATE
+
+
+def _article_box(page: Page, main: list[Block]) -> tuple[int, int] | None:
+    """The first and last block of the element named as the article's body that holds the
+    most body text, when that is at least ``ARTICLE_BOX_SHARE`` of it."""
+    boxes = page.elements_named(_ARTICLE_BOX_NAME)
+    if not boxes:
+        return None
+    table = page.table
+    best, best_chars = None, 0
+    for i in boxes:
+        first, last = table.first_block[i], table.last_block[i]
+        chars = sum(b.chars for b in main if first <= b.index <= last)
+        if chars > best_chars:
+            best, best_chars = (first, last), chars
+    if best_chars < ARTICLE_BOX_SHARE * sum(b.chars for b in main):
+        return None
+    return best
 
 
 def _core(page: Page, blocks: list[Block]) -> tuple[int, int]:
