@@ -25,7 +25,9 @@ from dechaff.blocks import (
     IN_TIME,
     PARAGRAPH_MIN_CHARS,
     Block,
+    FloatArray,
     Page,
+    starting_words,
 )
 from dechaff.classify import Label, captions_of, comment_containers
 from dechaff.features import (
@@ -136,7 +138,7 @@ _CJK_RE = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = frozenset(".!?。！？؟")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 _AD_TOKENS = frozenset({"ad", "ads", "advert", "advertisement", "adslot", "sponsored", "promo"})
-_SIDEBAR_NAME = re.compile(r"(?<!\S)sidebars?(?!\S)")
+_SIDEBAR_NAME = re.compile(rf"{starting_words(('sidebar',))}s?(?!\S)")
 """A class or id that is the word itself: the column blog and CMS templates stack their boxes
 in (archives, categories, "about me", recent comments). Compounds are layout modifiers as
 often ("sidebar-first-only" on the content column, "has-sidebar"), and "widget" names page
@@ -148,16 +150,17 @@ _POST_BOX_NAME = re.compile(
 )
 """The boxes a post template puts around the text: the writer's introduction, and the post's
 metadata ("Posted in ... | Tags ... | 3 comments", "This entry was filed under ...")."""
-_NOCONTENT_NAME = re.compile(r"(?<!\S)(?:robots-)?nocontent(?!\S)")
+_NOCONTENT_NAME = re.compile(rf"{starting_words(('robots-nocontent', 'nocontent'))}(?!\S)")
 """The publisher's own mark for "not content": Google's site search skips ``nocontent``,
 Yahoo's crawler skips ``robots-nocontent`` (navigation, recent posts, blog furniture)."""
 _POST_LIST_NAME = re.compile(
-    r"(?<!\S)(?:related|recent)[-_]?(?:posts?|articles?|stories|entries)(?!\S)"
+    rf"{starting_words(('related', 'recent'))}[-_]?(?:posts?|articles?|stories|entries)(?!\S)"
 )
 """A box of other posts named as such ("related-posts", "recent_posts", "related-articles"):
 the blog engines' and their plugins' own class names, exact words only."""
 _ARTICLE_BOX_NAME = re.compile(
-    r"(?<![\w-])(?:entry|post|article|story)[-_]?(?:content|body|text)(?![\w-])"
+    starting_words(("entry", "post", "article", "story"), r"[\w-]")
+    + r"[-_]?(?:content|body|text)(?![\w-])"
 )
 """Names publishers give the element holding an article's body (``entry-content``,
 ``post-body``, ``articleBody``, ``story_text``), as whole words."""
@@ -165,7 +168,7 @@ _TEMPLATE_BOX_NAME = re.compile(
     f"{_SIDEBAR_NAME.pattern}|{_POST_BOX_NAME.pattern}|{_NOCONTENT_NAME.pattern}|"
     f"{_POST_LIST_NAME.pattern}"
 )
-_FURNITURE_NAME = re.compile(rf"{_TEMPLATE_BOX_NAME.pattern}|(?<!\S)footer(?!\S)")
+_FURNITURE_NAME = re.compile(rf"{_TEMPLATE_BOX_NAME.pattern}|{starting_words(('footer',))}(?!\S)")
 """Template boxes and elements named exactly "footer": never admitted by a relaxed pass."""
 _FURNITURE_FLAGS = IN_NAV | IN_FOOTER | IN_FORM | IN_ASIDE
 """Blocks under these tags are never admitted by a relaxed pass either."""
@@ -383,18 +386,25 @@ def _drop_outside_core(page: Page, probs: list[float], labels: list[Label]) -> N
     main = [b for b in page.blocks if labels[b.index] is Label.MAIN]
     if not main:
         return
-    bulk = _core(page, main)
-    core = _article_box(page, main)
+    chars = np.zeros(len(page.blocks))
+    index = np.fromiter((b.index for b in main), dtype=np.intp, count=len(main))
+    chars[index] = page.block_chars[index]
+    bulk = _core(page, chars)
+    core = _article_box(page, chars)
     guard: tuple[int, int] | None = None
     if core is None:
         sure = [
-            b for b in main
+            b.index for b in main
             if probs[b.index] >= SURE_PROBABILITY
             and b.chars >= PROSE_MIN_CHARS
             and not b.heading_level
         ]
-        core = _core(page, sure) if len(sure) >= SURE_MIN_PARAGRAPHS else bulk
-        guard = bulk if core != bulk else None
+        if len(sure) >= SURE_MIN_PARAGRAPHS:
+            sure_chars = np.zeros(len(page.blocks))
+            sure_chars[sure] = chars[sure]
+            core, guard = _core(page, sure_chars), bulk
+        else:
+            core = bulk
     for b in main:
         if core[0] <= b.index <= core[1] or b.heading_level:
             continue
@@ -405,32 +415,29 @@ def _drop_outside_core(page: Page, probs: list[float], labels: list[Label]) -> N
             labels[b.index] = Label.BOILERPLATE
 
 
-def _article_box(page: Page, main: list[Block]) -> tuple[int, int] | None:
+def _article_box(page: Page, chars: FloatArray) -> tuple[int, int] | None:
     """The first and last block of the element named as the article's body that holds the
-    most body text, when that is at least ``ARTICLE_BOX_SHARE`` of it."""
+    most of ``chars`` (the body's characters, per block), when that is at least
+    ``ARTICLE_BOX_SHARE`` of them."""
     boxes = page.elements_named(_ARTICLE_BOX_NAME)
     if not boxes:
         return None
     table = page.table
-    best, best_chars = None, 0
-    for i in boxes:
-        first, last = table.first_block[i], table.last_block[i]
-        chars = sum(b.chars for b in main if first <= b.index <= last)
-        if chars > best_chars:
-            best, best_chars = (first, last), chars
-    if best_chars < ARTICLE_BOX_SHARE * sum(b.chars for b in main):
+    cumulative = np.concatenate(([0.0], np.cumsum(chars)))
+    first = np.asarray([table.first_block[i] for i in boxes])
+    last = np.asarray([table.last_block[i] for i in boxes])
+    held = cumulative[last + 1] - cumulative[first]
+    best = int(np.argmax(held))
+    if held[best] <= 0 or held[best] < ARTICLE_BOX_SHARE * cumulative[-1]:
         return None
-    return best
+    return int(first[best]), int(last[best])
 
 
-def _core(page: Page, blocks: list[Block]) -> tuple[int, int]:
-    """The first and last block of the deepest element holding ``CORE_BODY_SHARE`` of the
-    characters of ``blocks``."""
-    weights = np.zeros(len(page.blocks))
-    for b in blocks:
-        weights[b.index] = b.chars
-    held = page.subtree_sum(weights)
-    candidates = np.flatnonzero(held >= CORE_BODY_SHARE * float(weights.sum()))
+def _core(page: Page, chars: FloatArray) -> tuple[int, int]:
+    """The first and last block of the deepest element holding ``CORE_BODY_SHARE`` of
+    ``chars`` (characters per block)."""
+    held = page.subtree_sum(chars)
+    candidates = np.flatnonzero(held >= CORE_BODY_SHARE * float(chars.sum()))
     table = page.table
     core = int(candidates[np.argmax(np.asarray(table.depth)[candidates])])
     return table.first_block[core], table.last_block[core]

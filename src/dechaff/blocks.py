@@ -106,6 +106,17 @@ NameTest = frozenset[str] | re.Pattern[str]
 """How to pick class/id names: by tokens, or by a pattern searched in the lowercased name."""
 
 
+def starting_words(words: tuple[str, ...], not_after: str = r"\S") -> str:
+    """A regex alternation of ``words``, each not right after a ``not_after`` character, with
+    that check written after the word's first letter: a pattern that opens with a lookbehind
+    is tried at every position of the text searched, one that opens with letters only where
+    those letters stand (several times faster over a page's names)."""
+    alternatives = (
+        f"{re.escape(word[0])}(?<!{not_after}.){re.escape(word[1:])}" for word in words
+    )
+    return f"(?:{'|'.join(alternatives)})"
+
+
 def _no_ints() -> IntArray:
     return np.zeros(0, dtype=np.int64)
 
@@ -364,6 +375,9 @@ class Page:
     )
     _holders: list[int] | None = field(default=None, repr=False, compare=False)
     _live: set[int] | None = field(default=None, repr=False, compare=False)
+    _joined: tuple[list[int], list[int], str] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def elements(self) -> Elements:
@@ -397,12 +411,8 @@ class Page:
                 # One scan over all the names, a line apart, instead of one search per name:
                 # the patterns used never match or consume a line break, so a name has a match
                 # in the joined text exactly when it has one of its own.
-                live = sorted(self._live_names())
-                starts, position = [], 0
-                for k in live:
-                    starts.append(position)
-                    position += len(table.names[k]) + 1
-                for match in test.finditer("\n".join(table.names[k] for k in live)):
+                live, starts, joined = self._joined_names()
+                for match in test.finditer(joined):
                     hits[live[bisect_right(starts, match.start()) - 1]] = True
             else:
                 for k in self._live_names():
@@ -424,6 +434,19 @@ class Page:
         if self._holders is None:
             self._holders = np.flatnonzero(self.table.arrays.n_blocks).tolist()
         return self._holders
+
+    def _joined_names(self) -> tuple[list[int], list[int], str]:
+        """The live names (sorted), where each starts in the joined text, and that text (the
+        names a line apart): built once per page for all the patterns searched in it."""
+        if self._joined is None:
+            names = self.table.names
+            live = sorted(self._live_names())
+            starts, position = [], 0
+            for k in live:
+                starts.append(position)
+                position += len(names[k]) + 1
+            self._joined = (live, starts, "\n".join(names[k] for k in live))
+        return self._joined
 
     def _live_names(self) -> set[int]:
         """The names of the elements with some block below them."""

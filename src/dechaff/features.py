@@ -39,6 +39,7 @@ from dechaff.blocks import (
     compiled,
     floats,
     ints,
+    starting_words,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -50,7 +51,9 @@ TEASER_HEAD_LINK_DENSITY = 0.6
 """A block mostly made of link text..."""
 TEASER_HEAD_WORDS = 4
 """...with this many words reads as a linked headline (a teaser), not a menu entry."""
-COMMENT_NAME_RE = re.compile(r"(?<![a-z])(?:comment|repl(?:y|ies)|disqus|respond)")
+COMMENT_NAME_RE = re.compile(
+    starting_words(("comment", "reply", "replies", "disqus", "respond"), "[a-z]")
+)
 """Class/id names of comment sections and their parts (a word start: not after a letter)."""
 
 MAIN_SHARE = 0.6
