@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dechaff.blocks import _name_entries, _name_entry, cut_blocks
+from dechaff.blocks import _name_entries, _name_entry, cut_blocks, starting_words
 from dechaff.parse import parse
 
 ODD_NAMES = [
@@ -47,3 +47,16 @@ def test_joined_scan_matches_each_name(pattern: re.Pattern[str]) -> None:
     live = {page.table.name[i] for i in range(len(page.table.tag)) if page.table.arrays.n_blocks[i]}
     assert [got[k] for k in sorted(live)] == [want[k] for k in sorted(live)]
     assert any(got)
+
+
+def test_starting_words_match_as_a_leading_lookbehind_would() -> None:
+    words = ("sidebar", "robots-nocontent", "nocontent")
+    fast = re.compile(starting_words(words) + r"(?!\S)")
+    slow = re.compile(r"(?<!\S)(?:sidebar|robots-nocontent|nocontent)(?!\S)")
+    names = ["sidebar", "a sidebar", "xsidebar", "sidebar-x", "nocontent", "x robots-nocontent",
+             "robots-nocontentx", "no-sidebar nocontent", "", "s", "n"]
+    for name in names:
+        assert [m.span() for m in fast.finditer(name)] == [m.span() for m in slow.finditer(name)]
+    letters = re.compile(starting_words(("comment", "reply"), "[a-z]"))
+    assert letters.search("post-comment") and letters.search("replyform")
+    assert not letters.search("nocomment") and not letters.search("xreply")
