@@ -207,7 +207,6 @@ def _assert_same_rules(features: list[line_features.LineFeatures]) -> None:
 
 def test_the_compiled_loops_are_in_use() -> None:
     assert line_features._compiled_columns is not None
-    assert line_features._fill_matrix is not None
     assert line_features._compiled_repeats is not None
     assert line_features._compiled_cues is not None
     assert line_features._compiled_records is not None
@@ -674,7 +673,7 @@ def test_pure_python_switch_turns_the_loops_off() -> None:
     code = (
         "from dechaff import line_features as f; "
         "from dechaff import lines, line_rules, clean; "
-        "print(f._compiled_columns is None and f._fill_matrix is None "
+        "print(f._compiled_columns is None and f._fill_logged_matrix is None "
         "and f._compiled_repeats is None and f._compiled_cues is None "
         "and f._compiled_records is None and lines._compiled_split is None "
         "and line_rules._compiled_patterns is None and clean._compiled_assemble is None "

@@ -22,21 +22,6 @@ FEATURE_FIELDS: tuple[str, ...]
 LINE_FIELDS: tuple[str, ...]
 RAW_ROWS: tuple[str, ...]
 
-def fill_matrix(
-    out: npt.NDArray[np.float64],
-    raw: npt.NDArray[np.float64],
-    features: list[Any],
-    named: list[bool],
-    hints: list[str],
-    regions: list[tuple[int, int]],
-    long_line_words: float,
-    prose_min_words: float,
-    short_line_words: float,
-    max_separators: float,
-    max_indent: float,
-    density_window: int,
-    repeat_window: int,
-) -> None: ...
 def fill_logged_matrix(
     out: npt.NDArray[np.float64],
     raw: npt.NDArray[np.float64],

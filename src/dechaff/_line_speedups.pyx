@@ -604,7 +604,7 @@ MATRIX_NAMES = (
     "doc_log_lines", "doc_prose_share", "doc_short_share", "doc_body_share", "doc_blank_share",
     "doc_bullet_share",
 )
-"""The columns ``fill_matrix`` writes, in order (``line_features`` checks them against its own)."""
+"""The columns ``fill_logged_matrix`` writes, in order (``line_features`` checks them against its own)."""
 FEATURE_FIELDS = (
     "line", "words", "chars", "terminal", "ellipsis", "cut_word", "colon", "digit_share",
     "letter_share", "upper_share", "capital_words", "separators", "key", "repeats", "first",
@@ -656,25 +656,16 @@ cdef void _window_mean(double[:, ::1] out, Py_ssize_t source, Py_ssize_t target,
         out[i, target] = (sums[hi] - sums[lo]) / <double>(hi - lo)
 
 
-def fill_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list named, list hints,
-                list regions, double long_line_words, double prose_min_words,
-                double short_line_words, double max_separators, double max_indent,
-                Py_ssize_t density_window, Py_ssize_t repeat_window):
-    """``line_features.line_matrix`` without its logarithms: every column but ``log_*``,
-    ``body_distance``, ``run_length``, ``since_prose``, ``until_prose``, their neighbours'
-    copies, ``relative_length`` and ``doc_log_lines``, whose arguments go into the rows of
-    ``raw`` (:data:`RAW_ROWS`) for the caller (numpy's logarithms, as the reference's)."""
-    _fill(out, raw, features, named, hints, regions, long_line_words, prose_min_words,
-          short_line_words, max_separators, max_indent, density_window, repeat_window)
-
-
 def fill_logged_matrix(double[:, ::1] out, double[:, ::1] raw, list features, list named,
                        list hints, list regions, double long_line_words, double prose_min_words,
                        double short_line_words, double max_separators, double max_indent,
                        Py_ssize_t density_window, Py_ssize_t repeat_window,
                        const double[::1] log1p_table, const double[::1] log_table,
                        double doc_log_lines):
-    """``fill_matrix``, then, when every row of ``raw`` holds whole numbers the tables cover
+    """``line_features.line_matrix`` without its logarithms: every column but ``log_*``,
+    ``body_distance``, ``run_length``, ``since_prose``, ``until_prose``, their neighbours'
+    copies, ``relative_length`` and ``doc_log_lines``, whose arguments go into the rows of
+    ``raw`` (:data:`RAW_ROWS`). Then, when every row of ``raw`` holds whole numbers the tables cover
     (below their length; a repeat count at least 1), what ``line_features.line_matrix`` does
     with numpy after it: the ``log1p`` of the first rows and the ``log`` of the repeats (from
     ``log1p_table``/``log_table``, numpy's values for each whole number), the previous and
@@ -736,7 +727,7 @@ cdef int _fill(double[:, ::1] out, double[:, ::1] raw, list features, list named
                list regions, double long_line_words, double prose_min_words,
                double short_line_words, double max_separators, double max_indent,
                Py_ssize_t density_window, Py_ssize_t repeat_window) except -1:
-    """The work of ``fill_matrix``."""
+    """The work of ``fill_logged_matrix`` before the logarithms."""
     cdef Py_ssize_t n = out.shape[0], i, j, first_body = 0, last_body = 0, last, run
     cdef tuple item, line
     cdef str hint, marker

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from dechaff.compiled import load, pure_python
+from dechaff.parse import HIDDEN_STYLE_RE
 
 SKIP_TAGS = frozenset(
     "script style noscript template svg math iframe object embed canvas select option "
@@ -86,7 +87,6 @@ _TAG_FLAGS = {
     "time": IN_TIME,
 }
 
-_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _TOKEN_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789"
 _TOKEN_BYTES = bytes(c if c in _TOKEN_CHARS else ord(" ") for c in range(256))
 """``bytes.translate`` table keeping ASCII lowercase letters and digits (all else: a space)."""
@@ -542,7 +542,7 @@ class _Cutter:
         if "hidden" in attrs or attrs.get("aria-hidden") == "true":
             return -1
         style = attrs.get("style")
-        if style and _HIDDEN_STYLE_RE.search(style):
+        if style and HIDDEN_STYLE_RE.search(style):
             return -1
         return self.shown_name_of(attrs)
 
@@ -973,7 +973,7 @@ def _bind_fast_walk() -> Callable[[int, _Cutter, int], None] | None:
         # padded: twelve words) followed by its text.
         _speedups.bind(
             functions, 12 * ctypes.sizeof(ctypes.c_void_p), _KINDS, _TAG_FLAGS, _INLINE_MARKS,
-            _close_mark, _squeeze, _HIDDEN_STYLE_RE.search, Block, IN_PRE, MAX_ELEMENTS,
+            _close_mark, _squeeze, HIDDEN_STYLE_RE.search, Block, IN_PRE, MAX_ELEMENTS,
             MAX_BLOCKS,
         )
     except (TypeError, KeyError):  # an extension built from another version of this module

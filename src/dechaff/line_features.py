@@ -618,7 +618,6 @@ def _log_tables() -> tuple[FloatArray, FloatArray]:
         return np.log1p(counts), np.log(counts)
 
 
-_fill_matrix = _matrix_filler("fill_matrix")
 _fill_logged_matrix = _matrix_filler("fill_logged_matrix")
 _LOG1P_TABLE, _LOG_TABLE = _log_tables() if _fill_logged_matrix is not None else (None, None)
 
@@ -633,7 +632,7 @@ def line_matrix(
     logarithms too, from tables of numpy's values, when every count is in them).
     """
     n = len(features)
-    if _fill_matrix is None or n == 0:
+    if _fill_logged_matrix is None or n == 0:
         return reference_line_matrix(features, named, hints)
     out = np.empty((n, len(LINE_FEATURE_NAMES)))
     raw = np.empty((len(_RAW_ROWS), n))
@@ -643,11 +642,8 @@ def line_matrix(
         PROSE_MIN_WORDS, SHORT_LINE_WORDS, MAX_SEPARATORS, MAX_INDENT, DENSITY_WINDOW,
         REPEAT_WINDOW,
     )
-    if _fill_logged_matrix is not None:
-        if _fill_logged_matrix(*arguments, _LOG1P_TABLE, _LOG_TABLE, math.log1p(n)):
-            return out
-    else:
-        _fill_matrix(*arguments)
+    if _fill_logged_matrix(*arguments, _LOG1P_TABLE, _LOG_TABLE, math.log1p(n)):
+        return out
     logs = np.log1p(raw[: len(_LOG1P_COLUMNS)])
     out[:, _LOG1P_INDEX] = logs.T
     out[:, _COLUMN["log_repeats"]] = np.log(raw[-1])

@@ -29,7 +29,8 @@ SELF_CLOSING_TAGS = frozenset(
 
 _NOSCRIPT_RE = re.compile(r"<(/?)noscript\b", re.IGNORECASE)
 _HIDDEN_ATTR_RE = re.compile(r"(<[a-zA-Z][^<>]*?\s)hidden(?=[\s=/>])", re.IGNORECASE)
-_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+"""An inline style that hides its element (the blocks stage skips such elements)."""
 
 _SHALLOW = "|".join(sorted(VOID_TAGS | SELF_CLOSING_TAGS))
 _QUICK_TAG_RE = re.compile(rf"<(/?)(?!(?:{_SHALLOW})[\s/>])[a-zA-Z]")
@@ -52,7 +53,7 @@ def shown_html(html: str) -> str:
     article in such an element) shown. The same string when there is nothing to show."""
     html = _NOSCRIPT_RE.sub(r"<\1div", html)
     html = _HIDDEN_ATTR_RE.sub(r"\1data-hidden", html)
-    return _HIDDEN_STYLE_RE.sub("display: revert", html)
+    return HIDDEN_STYLE_RE.sub("display: revert", html)
 
 
 def approximate_depth(html: str) -> int:
